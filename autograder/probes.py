@@ -1,0 +1,359 @@
+"""What the grader may ask of a learner's code: the operations run beside it.
+
+Each probe takes the learner's namespace, an exercise name and plain
+parameters (arrays, numbers), calls the learner's function or class, and
+returns plain values (NumPy arrays, floats, lists, dicts). The same probes run
+in the learner's own kernel (self-check) and in the sandbox process (grading);
+the grader compares what they return with Keras in its own process, and uses
+the same probes on the Keras references so both sides run identical code.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+
+class ProbeError(Exception):
+    """The learner's code failed or returned something unusable (message is for the learner)."""
+
+
+# --------------------------------------------------------------------------- values
+
+def as_numpy(value, what: str = "the return value") -> np.ndarray:
+    """A NumPy array from a tensor, array, list or Python number, or ProbeError."""
+    if hasattr(value, "numpy") and callable(value.numpy) and type(value).__module__.startswith(("tensorflow", "keras")):
+        value = value.numpy()
+    elif type(value).__module__.startswith(("tensorflow", "keras", "jax", "torch")):
+        import keras
+        value = keras.ops.convert_to_numpy(value)
+    if isinstance(value, (bool, int, float, np.generic)):
+        value = np.asarray(value)
+    elif isinstance(value, (list, tuple)):
+        try:
+            value = np.asarray([as_numpy(v, what) for v in value])
+        except ValueError:
+            raise ProbeError(f"{what} is a ragged list; return an array or tensor") from None
+    if not isinstance(value, np.ndarray) or type(value) is not np.ndarray:
+        if isinstance(value, np.ndarray):          # a subclass: take the plain data
+            value = np.array(value, copy=True).view(np.ndarray)
+        else:
+            raise ProbeError(f"{what} is a {type(value).__name__}, not a number, array or tensor")
+    if value.dtype.kind not in "biuf":
+        raise ProbeError(f"{what} has dtype {value.dtype}; expected numbers")
+    return np.array(value, copy=True)
+
+
+def _tensors(args):
+    import keras
+    return [keras.ops.convert_to_tensor(a) for a in args]
+
+
+def _target(namespace, name):
+    if name not in namespace:
+        raise ProbeError(f"{name} is not defined")
+    return namespace[name]
+
+
+# --------------------------------------------------------------------------- probes
+
+def call(namespace, name, args, kwargs=None, tensors=False):
+    """fn(*args, **kwargs) with NumPy (or tensor) inputs; one array, or a list for tuples."""
+    fn = _target(namespace, name)
+    if tensors:
+        args = _tensors(args)
+    out = fn(*args, **(kwargs or {}))
+    if isinstance(out, tuple):
+        return [as_numpy(v, f"item {i} of the returned tuple") for i, v in enumerate(out)]
+    return as_numpy(out)
+
+
+class _QuietTensorFlow:
+    """Hide TensorFlow's Python-side warnings (retracing notices) while a probe runs."""
+
+    def __enter__(self):
+        import logging
+        self.logger = logging.getLogger("tensorflow")
+        self.level = self.logger.level
+        self.logger.setLevel(logging.ERROR)
+
+    def __exit__(self, *exc):
+        self.logger.setLevel(self.level)
+
+
+def graph(namespace, name, y_true, y_pred, kwargs=None, gradient=True):
+    """Values (and the gradient of their mean w.r.t. y_pred) computed inside tf.function."""
+    with _QuietTensorFlow():
+        return _graph(namespace, name, y_true, y_pred, kwargs, gradient)
+
+
+def _graph(namespace, name, y_true, y_pred, kwargs, gradient):
+    import tensorflow as tf
+    fn = _target(namespace, name)
+    kwargs = kwargs or {}
+
+    @tf.function(autograph=False, reduce_retracing=True)
+    def run(yt, yp):
+        with tf.GradientTape() as tape:
+            tape.watch(yp)
+            values = fn(yt, yp, **kwargs)
+            values = tf.convert_to_tensor(values)
+            total = tf.reduce_mean(tf.cast(values, yp.dtype))
+        grad = tape.gradient(total, yp) if gradient else None
+        if grad is None:
+            grad = tf.zeros_like(yp) * np.nan
+        return values, grad
+
+    values, grad = run(tf.constant(y_true), tf.constant(y_pred))
+    return {"values": as_numpy(values), "grad": as_numpy(grad)}
+
+
+def fit(namespace, name, x, y, kernel, bias, activation="linear", kwargs=None,
+        epochs=3, batch_size=16, learning_rate=0.05, loss_is_class=False, init_kwargs=None):
+    """Train a one-layer model with the learner's loss in graph mode; its loss history and weights."""
+    with _QuietTensorFlow():
+        return _fit(namespace, name, x, y, kernel, bias, activation, kwargs, epochs, batch_size,
+                    learning_rate, loss_is_class, init_kwargs)
+
+
+def _fit(namespace, name, x, y, kernel, bias, activation, kwargs, epochs, batch_size,
+         learning_rate, loss_is_class, init_kwargs):
+    import keras
+    keras.utils.set_random_seed(0)
+    target = _target(namespace, name)
+    if loss_is_class:
+        loss = target(**(init_kwargs or {}))
+    elif kwargs:
+        loss = functools.partial(target, **kwargs)
+        functools.update_wrapper(loss, target)
+    else:
+        loss = target
+    model = keras.Sequential([keras.Input(shape=(x.shape[1],)),
+                              keras.layers.Dense(y.shape[1], activation=activation)])
+    model.set_weights([kernel, bias])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=loss,
+                  run_eagerly=False, jit_compile=False)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=False, verbose=0)
+    weights = model.get_weights()
+    return {"loss": np.asarray(history.history["loss"], dtype=np.float64),
+            "kernel": np.asarray(weights[0]), "bias": np.asarray(weights[1])}
+
+
+def loss_object(namespace, name, init_kwargs, y_true, y_pred, sample_weight=None):
+    """A Loss subclass: per-sample values from call(), the reduced value from __call__."""
+    import keras
+    cls = _target(namespace, name)
+    instance = cls(**(init_kwargs or {}))
+    if not isinstance(instance, keras.losses.Loss):
+        raise ProbeError(f"{name}(...) is a {type(instance).__name__}, not a keras.losses.Loss")
+    per_sample = instance.call(keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred))
+    reduced = instance(y_true, y_pred, sample_weight=sample_weight)
+    return {"per_sample": as_numpy(per_sample), "reduced": as_numpy(reduced)}
+
+
+def config_roundtrip(namespace, name, init_kwargs, y_true, y_pred):
+    """get_config -> from_config: the rebuilt object's values and the config's plain items."""
+    import keras
+    cls = _target(namespace, name)
+    first = cls(**(init_kwargs or {}))
+    config = first.get_config()
+    if not isinstance(config, dict):
+        raise ProbeError(f"get_config() returned a {type(config).__name__}, not a dict")
+    second = cls.from_config(config)
+    y_true, y_pred = keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred)
+    plain = {str(k): v for k, v in config.items() if isinstance(v, (int, float, str, bool)) or v is None}
+    return {"before": as_numpy(first.call(y_true, y_pred)),
+            "after": as_numpy(second.call(y_true, y_pred)), "config": plain}
+
+
+def save_load(namespace, name, init_kwargs, x, y):
+    """Compile a model with the loss, save it as .keras, load it back: both evaluations."""
+    import keras
+    cls = _target(namespace, name)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(x.shape[1],)), keras.layers.Dense(y.shape[1])])
+    model.compile(optimizer="sgd", loss=cls(**(init_kwargs or {})))
+    before = model.evaluate(x, y, verbose=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.keras")
+        model.save(path)
+        loaded = keras.models.load_model(path, custom_objects={name: cls})
+    after = loaded.evaluate(x, y, verbose=0)
+    loss = getattr(loaded, "loss", None)
+    return {"before": float(before), "after": float(after),
+            "loaded_type": type(loss).__name__,
+            "config": {str(k): v for k, v in (loss.get_config() if hasattr(loss, "get_config") else {}).items()
+                       if isinstance(v, (int, float, str, bool)) or v is None}}
+
+
+def metric_stream(namespace, name, init_kwargs, batches):
+    """update_state over batches: result after each, after reset_state, and after one more batch."""
+    cls = _target(namespace, name)
+    metric = cls(**(init_kwargs or {}))
+    results = []
+    for y_true, y_pred in batches:
+        metric.update_state(y_true, y_pred)
+        results.append(as_numpy(metric.result(), "result()"))
+    metric.reset_state()
+    after_reset = as_numpy(metric.result(), "result() after reset_state()")
+    metric.update_state(*batches[0])
+    again = as_numpy(metric.result(), "result() after reset_state() and one batch")
+    return {"results": results, "after_reset": after_reset, "again": again}
+
+
+def metric_in_model(namespace, name, init_kwargs, x, y, kernel, bias):
+    """The metric used by model.evaluate (graph mode) on a fixed sigmoid model."""
+    import keras
+    cls = _target(namespace, name)
+    model = keras.Sequential([keras.Input(shape=(x.shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
+    model.set_weights([kernel, bias])
+    model.compile(loss="binary_crossentropy", metrics=[cls(**(init_kwargs or {}))], run_eagerly=False)
+    values = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    metric_values = [float(v) for k, v in values.items() if k != "loss"]
+    if not metric_values:
+        raise ProbeError("the model reported no metric value")
+    return float(metric_values[-1])
+
+
+PROBES = {f.__name__: f for f in (call, graph, fit, loss_object, config_roundtrip, save_load,
+                                  metric_stream, metric_in_model)}
+
+
+def run(op, namespace, name, params):
+    """Run probe `op`; learner failures become ProbeError with a one-line message."""
+    probe = PROBES[op]
+    try:
+        return probe(namespace, name, **params)
+    except ProbeError:
+        raise
+    except BaseException as exc:      # SystemExit, KeyboardInterrupt and friends too
+        raise ProbeError(describe_exception(exc)) from None
+
+
+def describe_exception(exc: BaseException) -> str:
+    """`TypeError: ...`, plus the learner's line where that is known."""
+    text = f"{type(exc).__name__}: {exc}".strip()
+    if len(text) > 400:
+        text = text[:400] + "…"
+    tb, where = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith("<submission") or filename.startswith("<ipython-input") or "ipykernel_" in filename:
+            where = f"line {tb.tb_lineno} of {tb.tb_frame.f_code.co_name}"
+        tb = tb.tb_next
+    if "symbolic" in text and "numpy" in text.lower():
+        text += (" — NumPy cannot work on the symbolic tensors Keras passes inside a model or"
+                 " tf.function: use keras.ops instead")
+    return f"{text} (at {where})" if where else text
+
+
+# --------------------------------------------------------------------------- tripwires
+
+class Tripwires:
+    """Notice when an exercise calls the Keras object it is meant to reimplement.
+
+    Each forbidden Keras function is swapped, wherever Keras and TensorFlow
+    modules (and the learner's namespace) hold it, for a wrapper that records the
+    call while that exercise is being probed; forbidden classes get the same on
+    __init__. Outside probes the wrappers just call through.
+    """
+
+    def __init__(self):
+        self.active: str | None = None
+        self.hits: dict[str, set[str]] = {}
+        self._undo: list = []
+
+    def install(self, forbidden: dict[str, list[str]], namespaces=()):
+        owners: dict[int, tuple[object, list[str]]] = {}
+        for exercise, dotted_names in forbidden.items():
+            for dotted in dotted_names:
+                obj = _resolve(dotted)
+                if obj is None:
+                    continue
+                entry = owners.setdefault(id(obj), (obj, []))
+                entry[1].append((exercise, dotted))
+        for original, users in owners.values():
+            if isinstance(original, type):
+                self._wrap_class(original, users)
+            else:
+                wrapper = self._wrap_function(original, users)
+                self._replace_everywhere(original, wrapper, namespaces)
+        return self
+
+    def _record(self, users):
+        for exercise, dotted in users:
+            if exercise == self.active:
+                self.hits.setdefault(exercise, set()).add(dotted)
+
+    def _wrap_function(self, original, users):
+        tripwires = self
+
+        @functools.wraps(original)
+        def wrapper(*args, **kwargs):
+            tripwires._record(users)
+            return original(*args, **kwargs)
+        return wrapper
+
+    def _wrap_class(self, cls, users):
+        original_init = cls.__dict__.get("__init__")
+        if original_init is None:
+            return
+        tripwires = self
+
+        @functools.wraps(original_init)
+        def __init__(self, *args, **kwargs):
+            tripwires._record(users)
+            return original_init(self, *args, **kwargs)
+        cls.__init__ = __init__
+        self._undo.append((cls, "__init__", original_init))
+
+    def _replace_everywhere(self, original, wrapper, namespaces):
+        for module_name, module in list(sys.modules.items()):
+            if module is None or not module_name.startswith(("keras", "tensorflow", "tf_keras")):
+                continue
+            try:
+                items = list(vars(module).items())
+            except TypeError:
+                continue
+            for attr, value in items:
+                if value is original:
+                    setattr(module, attr, wrapper)
+                    self._undo.append((module, attr, original))
+                elif isinstance(value, dict) and attr.isupper():       # name -> object tables
+                    for key, inner in list(value.items()):
+                        if inner is original:
+                            value[key] = wrapper
+                            self._undo.append((value, key, original))
+        for namespace in namespaces:
+            for key, value in list(namespace.items()):
+                if value is original:
+                    namespace[key] = wrapper
+                    self._undo.append((namespace, key, original))
+
+    def uninstall(self):
+        for owner, key, original in reversed(self._undo):
+            if isinstance(owner, dict):
+                owner[key] = original
+            else:
+                setattr(owner, key, original)
+        self._undo.clear()
+
+
+def _resolve(dotted: str):
+    import importlib
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for part in parts[cut:]:
+                obj = getattr(obj, part)
+            return obj
+        except AttributeError:
+            return None
+    return None
