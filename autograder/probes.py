@@ -21,6 +21,14 @@ class ProbeError(Exception):
     """The learner's code failed or returned something unusable (message is for the learner)."""
 
 
+class Timeout(BaseException):
+    """Raised by the sandbox's alarm when learner code runs too long; never swallowed by probes."""
+
+
+class FatalProbeError(ProbeError):
+    """The submission's process died or hung: the rest of this exercise is not run."""
+
+
 # --------------------------------------------------------------------------- values
 
 def as_numpy(value, what: str = "the return value") -> np.ndarray:
@@ -227,7 +235,7 @@ def run(op, namespace, name, params):
     probe = PROBES[op]
     try:
         return probe(namespace, name, **params)
-    except ProbeError:
+    except (ProbeError, Timeout):
         raise
     except BaseException as exc:      # SystemExit, KeyboardInterrupt and friends too
         raise ProbeError(describe_exception(exc)) from None

@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 
 from .. import exercises
-from ..probes import ProbeError
+from ..probes import FatalProbeError, ProbeError
 
 PUBLIC_SEED = 20261122
 
@@ -133,6 +133,8 @@ def guarded(fn):
     def run(ctx: Context) -> Outcome:
         try:
             return fn(ctx)
+        except FatalProbeError:
+            raise
         except ProbeError as exc:
             return Outcome(False, str(exc))
     run.__name__ = getattr(fn, "__name__", "check")

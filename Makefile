@@ -1,0 +1,42 @@
+# Two commands for a fresh machine: `make book` and `make test`.
+# Both create .venv (if missing) and install everything into it first.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export MPLBACKEND := Agg
+
+.PHONY: setup book test release refresh bench bench-grade clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(STAMP)
+
+book: setup
+	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
+
+test: setup
+	$(PY) -m pytest
+
+release: setup
+	$(PY) -m autograder release
+
+refresh: setup
+	$(PY) -m autograder refresh $(NOTEBOOKS)
+
+bench: setup
+	$(PY) bench/chapters.py
+
+bench-grade: setup
+	$(PY) bench/grade.py
+
+clean:
+	rm -rf _build

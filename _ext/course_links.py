@@ -1,0 +1,65 @@
+"""Sphinx extension: link each chapter page to its learner notebook.
+
+Chapter pages are built from solutions/; learners want the exercise version in
+notebooks/. Under each chapter's title this adds: download (a copy shipped with
+the site), Open in Colab and Launch Binder, built from `repository.url` in
+_config.yml — the one place the repository address is written.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _repo(app):
+    url = (app.config.html_theme_options or {}).get("repository_url", "")
+    branch = (app.config.html_theme_options or {}).get("repository_branch", "main")
+    return url.rstrip("/"), branch
+
+
+def add_links(app, doctree, docname):
+    if not docname.startswith("solutions/"):
+        return
+    stem = docname.split("/", 1)[1]
+    if not (ROOT / "notebooks" / f"{stem}.ipynb").exists():
+        return
+    url, branch = _repo(app)
+    path = f"notebooks/{stem}.ipynb"
+    links = [f'<a class="reference external" href="../{path}" download>Download the exercise notebook</a>']
+    if url.startswith("https://github.com/"):
+        owner_repo = url[len("https://github.com/"):]
+        links.append(f'<a class="reference external" href="{app.config.colab_url}/github/{owner_repo}'
+                     f'/blob/{branch}/{path}">Open in Colab</a>')
+        links.append(f'<a class="reference external" href="{app.config.binder_url}/v2/gh/{owner_repo}'
+                     f'/{branch}?labpath={path}">Launch on Binder</a>')
+    html = ('<div class="admonition tip learner-links"><p class="admonition-title">Work through it yourself</p>'
+            '<p>' + " · ".join(links) + "</p><p>The exercise notebook has the same text with the solutions "
+            "removed; its last cell checks your answers.</p></div>")
+    raw = nodes.raw("", html, format="html")
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        doctree.insert(0, raw)
+        return
+    title_index = next((i for i, child in enumerate(section.children) if isinstance(child, nodes.title)), -1)
+    section.insert(title_index + 1, raw)
+
+
+def copy_notebooks(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "notebooks"
+    target.mkdir(parents=True, exist_ok=True)
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        shutil.copy2(nb, target / nb.name)
+
+
+def setup(app):
+    app.add_config_value("binder_url", "https://mybinder.org", "html")
+    app.add_config_value("colab_url", "https://colab.research.google.com", "html")
+    app.connect("doctree-resolved", add_links)
+    app.connect("build-finished", copy_notebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,279 @@
+"""Run untrusted submission code in its own limited process.
+
+A *zygote* process imports Keras and TensorFlow once and runs nothing else;
+for each submission it forks a child (so no submission pays the import). The
+child drops into a fresh temporary directory with limits on memory, CPU time,
+file size and printed output, runs the submission's cells, then only answers
+probes — "what does your function return for these inputs" — over a socket in
+the `wire` format. The grader keeps the checks, the reference answers and the
+output files in its own process; a child that hangs or dies is killed and, for
+the next exercise, replaced.
+"""
+from __future__ import annotations
+
+import io
+import os
+import resource
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from . import probes, wire
+
+MEMORY_HEADROOM = 3 * 1024 ** 3        # bytes of address space beyond what the zygote had
+CPU_SECONDS = 600
+FILE_BYTES = 64 * 1024 * 1024
+OUTPUT_BYTES = 64 * 1024               # printed output kept (the rest is dropped)
+
+
+# =========================================================================== child side
+
+class _CappedOutput(io.TextIOBase):
+    """stdout/stderr for the submission: keeps the first OUTPUT_BYTES characters."""
+
+    def __init__(self):
+        self.parts, self.size = [], 0
+
+    def write(self, text):
+        text = str(text)
+        if self.size < OUTPUT_BYTES:
+            self.parts.append(text[: OUTPUT_BYTES - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def getvalue(self):
+        dropped = self.size - OUTPUT_BYTES
+        tail = f"\n[… {dropped} more characters of output dropped]" if dropped > 0 else ""
+        return "".join(self.parts) + tail
+
+
+def _alarm(signum, frame):
+    raise probes.Timeout()
+
+
+def _limit_child():
+    os.setsid()
+    status = open("/proc/self/status").read() if os.path.exists("/proc/self/status") else ""
+    vm = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize")), 0)
+    limits = [(resource.RLIMIT_CPU, CPU_SECONDS), (resource.RLIMIT_FSIZE, FILE_BYTES),
+              (resource.RLIMIT_CORE, 0)]
+    if vm:
+        limits.append((resource.RLIMIT_AS, vm + MEMORY_HEADROOM))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+    workdir = tempfile.mkdtemp(prefix="autograder-sandbox-")
+    os.chdir(workdir)
+    os.environ["HOME"] = workdir
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+
+
+def _child_main(sock: socket.socket):
+    _limit_child()
+    output = _CappedOutput()
+    sys.stdout = sys.stderr = output
+    sys.stdin = io.StringIO("")
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__,
+                 "display": lambda *a, **k: None, "get_ipython": lambda: None}
+    tripwires = probes.Tripwires()
+    while True:
+        try:
+            request = wire.recv(sock)
+        except (EOFError, OSError, wire.WireError):
+            return
+        op = request.get("op")
+        if op == "load":
+            tripwires.install(request.get("forbidden", {}), namespaces=[])
+            errors = []
+            for index, source in request["cells"]:
+                wire.send(sock, {"event": "cell", "index": index})
+                signal.alarm(int(request.get("cell_seconds", 30)))
+                try:
+                    exec(compile(source, f"<submission cell {index}>", "exec"), namespace)
+                except probes.Timeout:
+                    errors.append(f"cell {index}: stopped after {request.get('cell_seconds', 30)} s")
+                except BaseException as exc:   # SystemExit, KeyboardInterrupt, anything
+                    errors.append(f"cell {index}: {probes.describe_exception(exc)}")
+                finally:
+                    signal.alarm(0)
+            names = [k for k, v in namespace.items() if not k.startswith("_") and callable(v)]
+            wire.send(sock, {"event": "loaded", "errors": errors, "names": names,
+                             "output": output.getvalue()[:4000]})
+        elif op == "probe":
+            tripwires.active = request["name"]
+            signal.alarm(int(request.get("seconds", 30)))
+            try:
+                value = probes.run(request["probe"], namespace, request["name"], request["params"])
+                reply = {"ok": True, "value": value}
+            except probes.Timeout:
+                reply = {"ok": False, "error": f"stopped after {request.get('seconds', 30)} s", "timeout": True}
+            except probes.ProbeError as exc:
+                reply = {"ok": False, "error": str(exc)}
+            except BaseException as exc:
+                reply = {"ok": False, "error": probes.describe_exception(exc)}
+            finally:
+                signal.alarm(0)
+                tripwires.active = None
+            try:
+                wire.send(sock, reply)
+            except wire.WireError as exc:
+                wire.send(sock, {"ok": False, "error": f"the result could not be sent back: {exc}"})
+        elif op == "hits":
+            wire.send(sock, {"hits": sorted(tripwires.hits.get(request["name"], ()))})
+        else:
+            return
+
+
+def zygote_main(fd: int):
+    """Import the heavy libraries, then fork a child for every spawn request."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["MPLBACKEND"] = "Agg"
+    os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
+    control = socket.socket(fileno=fd)
+    import numpy  # noqa: F401
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+    import keras.src.saving.saving_lib  # noqa: F401
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)     # children are reaped automatically
+    control.sendall(b"R")
+    while True:
+        try:
+            msg, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
+        except OSError:
+            return
+        if not msg or not fds:
+            return
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            try:
+                _child_main(socket.socket(fileno=fds[0]))
+            finally:
+                os._exit(0)
+        os.close(fds[0])
+        control.sendall(struct.pack("!i", pid))
+
+
+# =========================================================================== grader side
+
+class SandboxError(Exception):
+    """The child died, hung, or broke the protocol."""
+
+    def __init__(self, message, timeout=False):
+        super().__init__(message)
+        self.timeout = timeout
+
+
+class Zygote:
+    """The pre-importing parent of every sandbox child; start once per grading run."""
+
+    def __init__(self):
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from autograder.sandbox import zygote_main; zygote_main({theirs.fileno()})"],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, env=env)
+        theirs.close()
+        self.control = mine
+        self.lock = threading.Lock()
+        self._ready = False
+
+    def wait_ready(self, timeout=120):
+        if self._ready:
+            return
+        self.control.settimeout(timeout)
+        if self.control.recv(1) != b"R":
+            raise SandboxError("the sandbox parent process failed to start")
+        self._ready = True
+
+    def spawn(self) -> "Child":
+        with self.lock:
+            self.wait_ready()
+            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            socket.send_fds(self.control, [b"S"], [theirs.fileno()])
+            theirs.close()
+            self.control.settimeout(30)
+            (pid,) = struct.unpack("!i", wire._recv_exact(self.control, 4))
+        return Child(pid, mine)
+
+    def close(self):
+        try:
+            self.control.close()
+        finally:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Child:
+    """One sandboxed process, seen from the grader."""
+
+    def __init__(self, pid, sock):
+        self.pid, self.sock = pid, sock
+
+    def request(self, message, timeout):
+        try:
+            self.sock.settimeout(timeout)
+            wire.send(self.sock, message)
+            return wire.recv(self.sock)
+        except socket.timeout:
+            self.kill()
+            raise SandboxError(f"no answer within {timeout:.0f} s", timeout=True) from None
+        except (EOFError, ConnectionError, OSError):
+            self.kill()
+            raise SandboxError("the submission's process ended (a crash, os._exit, or the memory limit)") from None
+        except wire.WireError as exc:
+            self.kill()
+            raise SandboxError(f"the submission's process sent an unreadable answer ({exc})") from None
+
+    def load(self, cells, forbidden, cell_seconds, budget):
+        """Run the cells; returns (loaded message, index of a hung cell or None)."""
+        deadline = time.monotonic() + budget
+        self.sock.settimeout(max(1.0, min(cell_seconds + 5, deadline - time.monotonic())))
+        current = None
+        try:
+            wire.send(self.sock, {"op": "load", "cells": cells, "forbidden": forbidden,
+                                  "cell_seconds": cell_seconds})
+            while True:
+                self.sock.settimeout(max(0.5, min(cell_seconds + 5, deadline - time.monotonic())))
+                message = wire.recv(self.sock)
+                if message.get("event") == "cell":
+                    current = message.get("index")
+                elif message.get("event") == "loaded":
+                    return message, None
+                else:
+                    raise wire.WireError("unexpected message while loading")
+        except socket.timeout:
+            self.kill()
+            return None, current
+        except (EOFError, ConnectionError, OSError, wire.WireError):
+            self.kill()
+            return None, ("died", current)
+
+    def kill(self):
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            self.sock.close()
+        except OSError:
+            pass

@@ -1,0 +1,124 @@
+"""The website: built offline with warnings as errors, chapters executed, solutions folded."""
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from autograder import exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+
+
+def toc_chapters():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [f.split("/", 1)[1] for f in files if f.startswith("solutions/")]
+
+
+@pytest.fixture(scope="module")
+def built():
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return proc.stdout + proc.stderr
+
+
+class _Text(HTMLParser):
+    """Visible text of a page (no scripts or styles)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def test_toc_lists_exactly_the_written_chapters():
+    written = sorted(p.stem for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    assert toc_chapters() == written
+    slugs = {c.slug for c in exercises.CHAPTERS}
+    assert set(written) <= slugs
+
+
+def test_every_chapter_has_a_page(built):
+    for stem in toc_chapters():
+        assert (HTML / "solutions" / f"{stem}.html").exists()
+    assert (HTML / "book" / "index.html").exists()
+
+
+def test_pages_show_no_tracebacks_or_tensorflow_noise(built):
+    for page in HTML.rglob("*.html"):
+        text = visible_text(page.read_text(encoding="utf-8"))
+        for noise in ("Traceback (most recent call last)", "I0000", "E0000", "oneDNN", "UserWarning",
+                      "DeprecationWarning", "WARNING:tensorflow"):
+            assert noise not in text, f"{page.relative_to(HTML)} shows {noise!r}"
+
+
+def test_exercise_solutions_are_folded(built):
+    for stem in toc_chapters():
+        html = (HTML / "solutions" / f"{stem}.html").read_text(encoding="utf-8")
+        nb = nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
+        solution_cells = [c for c in nb.cells if "### BEGIN SOLUTION" in c.source]
+        assert solution_cells and all("hide-input" in c.metadata.get("tags", []) for c in solution_cells)
+        assert html.count("tag_hide-input") >= len(solution_cells)
+
+
+def test_quizzes_are_on_the_page_without_their_code(built):
+    for stem in toc_chapters():
+        html = (HTML / "solutions" / f"{stem}.html").read_text(encoding="utf-8")
+        nb = nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
+        quizzes = sum("display_quiz" in c.source for c in nb.cells)
+        assert quizzes >= 1
+        assert html.count("JCResponses") >= quizzes
+        assert "display_quiz(" not in visible_text(html)
+
+
+def test_chapter_pages_link_to_their_learner_notebook(built):
+    for stem in toc_chapters():
+        html = (HTML / "solutions" / f"{stem}.html").read_text(encoding="utf-8")
+        assert f'href="../notebooks/{stem}.ipynb"' in html
+        assert "colab.research.google.com/github/" in html and "mybinder.org/v2/gh/" in html
+        assert (HTML / "notebooks" / f"{stem}.ipynb").exists()
+
+
+def test_internal_links_resolve(built):
+    broken = []
+    for page in HTML.rglob("*.html"):
+        for href in re.findall(r'href="([^"#:?]+\.(?:html|ipynb))(?:#[^"]*)?"', page.read_text(encoding="utf-8")):
+            if not (page.parent / href).resolve().exists():
+                broken.append(f"{page.relative_to(HTML)} -> {href}")
+    assert broken == []
+
+
+def test_a_rebuild_of_unchanged_chapters_executes_nothing(built):
+    # Touching the notebooks makes Sphinx re-read them; myst-nb's cache must
+    # recognise the unchanged code and reuse the stored outputs.
+    import os
+    for stem in toc_chapters():
+        os.utime(ROOT / "solutions" / f"{stem}.ipynb")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "Executing notebook" not in proc.stdout + proc.stderr
