@@ -268,10 +268,10 @@ def write_outputs(reports: list[Report], out_dir: Path):
 
 
 def grade_many(paths, out_dir, chapter=None, seed=None, jobs=1, progress=None) -> list[Report]:
+    zygote = Zygote()                      # imports TensorFlow in its own process, in parallel
     from .references import NAMESPACE
     from . import runner
     runner._reference = CachedReference(NAMESPACE)
-    zygote = Zygote()
     done, lock = [0], threading.Lock()
     show = progress if progress is not None else sys.stderr.isatty()
 
