@@ -1,9 +1,12 @@
-"""Sphinx extension: link each chapter page to its learner notebook.
+"""Sphinx extension: link each chapter page to its learner notebook; serve MathJax.
 
 Chapter pages are built from solutions/; learners want the exercise version in
 notebooks/. Under each chapter's title this adds: download (a copy shipped with
 the site), Open in Colab and Launch Binder, built from `repository.url` in
 _config.yml — the one place the repository address is written.
+
+It also copies MathJax (from the django-static-mathjax package, one
+self-contained file) into the site, so formulas render without a CDN.
 """
 from __future__ import annotations
 
@@ -55,6 +58,10 @@ def copy_notebooks(app, exception):
     target.mkdir(parents=True, exist_ok=True)
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         shutil.copy2(nb, target / nb.name)
+    import mathjax
+    source = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5" / "tex-svg.js"
+    (Path(app.outdir) / "_static" / "mathjax").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, Path(app.outdir) / "_static" / "mathjax" / "tex-svg.js")
 
 
 def setup(app):

@@ -77,9 +77,11 @@ def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter
                 tags = [t for t in tags if t != "hide-input"]
                 if STUB_TAG not in tags:
                     tags.append(STUB_TAG)
-            if "remove-input" in tags:
-                # Quiz code: collapsed in Jupyter, so the answers are not on show.
+            if "remove-input" in tags or "remove-cell" in tags:
+                # Quiz code and answer cells: collapsed in Jupyter, so answers are not on show.
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            if "remove-cell" in tags:
+                cell.metadata["jupyter"]["outputs_hidden"] = True
         cell.metadata.pop("execution", None)
         if tags:
             cell.metadata["tags"] = tags

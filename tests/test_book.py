@@ -122,3 +122,59 @@ def test_a_rebuild_of_unchanged_chapters_executes_nothing(built):
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0
     assert "Executing notebook" not in proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser(built):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (`apt-get install chromium`; .ci/run does it)")
+    import functools
+    import http.server
+    import threading
+    from playwright.sync_api import sync_playwright
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = chromium.new_page()
+        offsite = []
+        page.on("request", lambda r: offsite.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+        yield page, f"http://127.0.0.1:{server.server_address[1]}", offsite
+        chromium.close()
+    server.shutdown()
+
+
+def test_formulas_render_without_a_cdn(browser):
+    page, base, offsite = browser
+    page.goto(f"{base}/solutions/02_regression_losses.html")
+    page.wait_for_selector("mjx-container", timeout=15000)
+    assert [u for u in offsite if "mathjax" in u.lower()] == []
+
+
+def test_quiz_renders_and_answers_with_feedback(browser):
+    page, base, _ = browser
+    page.goto(f"{base}/solutions/01_losses_and_metrics.html")
+    choice = page.locator(".MCButton").nth(1)            # the first quiz's second answer is wrong
+    choice.wait_for(timeout=15000)
+    choice.click()
+    feedback = page.locator(".Feedback").first
+    assert "gradient" in feedback.inner_text().lower()
+
+
+def test_exercise_solutions_are_hidden_until_clicked(browser):
+    page, base, _ = browser
+    page.goto(f"{base}/solutions/02_regression_losses.html")
+    solution = page.locator("div.tag_hide-input").first
+    source = solution.locator("div.cell_input").first
+    assert not source.is_visible()
+    solution.locator("summary").first.click()
+    assert source.is_visible()
