@@ -1,0 +1,80 @@
+"""`make bench-grade`: time the grader and compare it with nbgrader's measured anchor.
+
+Anchor, measured on this kind of machine (2 cores): `nbgrader autograde` of a
+chapter-02-style notebook takes about 6.1 s per submission, 4.2 s of it
+importing TensorFlow, one submission at a time (so 40 take about 244 s).
+The submissions here are the chapter 02 solution notebook itself: a full
+notebook with its training cells, graded with every public and hidden check.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSION = ROOT / "solutions" / "02_regression_losses.ipynb"
+NBGRADER_SECONDS, NBGRADER_IMPORT = 6.1, 4.2
+BATCH = 40
+
+
+def single() -> dict:
+    """One submission, in-process, split into its parts."""
+    start = time.perf_counter()
+    from autograder.sandbox import Zygote
+    zygote = Zygote()
+    from autograder import grade, runner
+    from autograder.references import NAMESPACE
+    runner._reference = grade.CachedReference(NAMESPACE)
+    zygote.wait_ready()
+    ready = time.perf_counter() - start
+    report = grade.grade_one(SUBMISSION, zygote, seed=12345)
+    zygote.close()
+    assert report.total() == report.max_total(), report.status
+    return {"start": ready, "cells": report.load_seconds, "checks": report.seconds - report.load_seconds,
+            "total": time.perf_counter() - start, "checks_run": len(report.results)}
+
+
+def cli(paths, jobs) -> float:
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "--seed", "12345",
+                               "--jobs", str(jobs), "--out", out, *map(str, paths)],
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"grading failed:\n{proc.stdout}\n{proc.stderr}")
+    return seconds
+
+
+def main() -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    one = single()
+    print(f"One chapter-02 submission ({one['checks_run']} checks, public + hidden), in seconds:")
+    print(f"  {'process start + TensorFlow import (sandbox parent and grader, in parallel)':<74} {one['start']:6.2f}")
+    print(f"  {'running the submission cells the exercises need':<74} {one['cells']:6.2f}")
+    print(f"  {'the checks':<74} {one['checks']:6.2f}")
+    print(f"  {'total':<74} {one['total']:6.2f}   (nbgrader: {NBGRADER_SECONDS}, with one assert per exercise)")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i in range(BATCH):
+            path = Path(tmp) / f"student{i:02d}.ipynb"
+            shutil.copy(SUBMISSION, path)
+            paths.append(path)
+        single_cli = cli(paths[:1], 1)
+        print(f"\n`python -m autograder grade` on one submission, wall: {single_cli:.2f} s")
+        nbgrader_batch = BATCH * NBGRADER_SECONDS
+        print(f"\nBatch of {BATCH} submissions (nbgrader, one at a time: {nbgrader_batch:.0f} s):")
+        print(f"  {'jobs':>4} {'wall s':>8} {'s/submission':>13} {'speed-up vs nbgrader':>21}")
+        for jobs in (1, 2):
+            seconds = cli(paths, jobs)
+            print(f"  {jobs:>4} {seconds:>8.1f} {seconds / BATCH:>13.2f} {nbgrader_batch / seconds:>20.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
