@@ -65,10 +65,35 @@ def stub_source(source: str, path: str = "<cell>") -> str:
     return _BLOCK.sub(replace, source)
 
 
+SELF_CHECK_IMPORT = "from autograder import self_check"
+
+
+def repository_url() -> str:
+    """The course repository's address, from _config.yml (the one place it is written)."""
+    import yaml
+    path = ROOT / "_config.yml"
+    if not path.exists():
+        return ""
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return str(config.get("repository", {}).get("url", "")).rstrip("/")
+
+
+def installing_import(url: str) -> str:
+    """The self-check import, installing the course package first where it is missing (Colab)."""
+    return ("try:\n"
+            f"    {SELF_CHECK_IMPORT}\n"
+            "except ImportError:  # e.g. on Colab: install the course's checks first\n"
+            f"    %pip install --quiet \"git+{url}\"\n"
+            f"    {SELF_CHECK_IMPORT}")
+
+
 def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter) -> nbformat.NotebookNode:
     nb = copy.deepcopy(solution)
+    url = repository_url()
     for cell in nb.cells:
         tags = list(cell.metadata.get("tags", []))
+        if cell.cell_type == "code" and url and SELF_CHECK_IMPORT in cell.source and "self_check(" in cell.source:
+            cell.source = cell.source.replace(SELF_CHECK_IMPORT, installing_import(url), 1)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
