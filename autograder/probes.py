@@ -140,7 +140,7 @@ def _fit(namespace, name, x, y, kernel, bias, activation, kwargs, epochs, batch_
     else:
         loss = target
     model = keras.Sequential([keras.Input(shape=(x.shape[1],)),
-                              keras.layers.Dense(y.shape[1], activation=activation)])
+                              keras.layers.Dense(np.shape(kernel)[1], activation=activation)])
     model.set_weights([kernel, bias])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss=loss,
                   run_eagerly=False, jit_compile=False)
@@ -219,7 +219,8 @@ def metric_in_model(namespace, name, init_kwargs, x, y, kernel, bias):
     model = keras.Sequential([keras.Input(shape=(x.shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
     model.set_weights([kernel, bias])
     model.compile(loss="binary_crossentropy", metrics=[cls(**(init_kwargs or {}))], run_eagerly=False)
-    values = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    with _QuietTensorFlow():
+        values = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
     metric_values = [float(v) for k, v in values.items() if k != "loss"]
     if not metric_values:
         raise ProbeError("the model reported no metric value")

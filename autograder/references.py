@@ -29,12 +29,13 @@ def confusion_counts(y_true, y_pred, threshold=0.5):
 def precision_recall_f1(y_true, y_pred, threshold=0.5):
     p = keras.metrics.Precision(thresholds=threshold)
     r = keras.metrics.Recall(thresholds=threshold)
-    f = keras.metrics.F1Score(threshold=threshold)
     p.update_state(y_true, y_pred)
     r.update_state(y_true, y_pred)
     y_true2 = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1, 1))
     y_pred2 = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1, 1))
-    f.update_state(y_true2, y_pred2)
+    # F1Score rejects threshold=0.0: threshold here (as F1Score does, in float32), then F1Score at 0.5
+    f = keras.metrics.F1Score(threshold=0.5)
+    f.update_state(y_true2, ops.cast(ops.greater(y_pred2, threshold), "float32"))
     return p.result(), r.result(), ops.reshape(f.result(), ())
 
 

@@ -7,13 +7,16 @@ file size and printed output, runs the submission's cells, then only answers
 probes — "what does your function return for these inputs" — over a socket in
 the `wire` format. The grader keeps the checks, the reference answers and the
 output files in its own process; a child that hangs or dies is killed and, for
-the next exercise, replaced.
+the next exercise, replaced. A root grader runs children as "nobody" (when that
+user can read this Python); processes a child leaves behind are ended before the
+next child starts and when the zygote closes, and the children's folders removed.
 """
 from __future__ import annotations
 
 import io
 import os
 import resource
+import shutil
 import signal
 import socket
 import struct
@@ -29,6 +32,10 @@ MEMORY_HEADROOM = 3 * 1024 ** 3        # bytes of address space beyond what the 
 CPU_SECONDS = 600
 FILE_BYTES = 64 * 1024 * 1024
 OUTPUT_BYTES = 64 * 1024               # printed output kept (the rest is dropped)
+SANDBOX_UID = 65534                    # "nobody": who submissions run as when the grader is root
+SANDBOX_NPROC = 512                    # processes and threads the sandbox user may have
+_WORKROOT = None                       # the zygote's folder for its children's working folders
+_AS_SANDBOX_USER = False               # set by the zygote: runs_as_sandbox_user()
 
 
 # =========================================================================== child side
@@ -69,7 +76,8 @@ def _limit_child():
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
             pass
-    workdir = tempfile.mkdtemp(prefix="autograder-sandbox-")
+    workdir = tempfile.mkdtemp(prefix="child-", dir=_WORKROOT)
+    _drop_root(workdir)
     os.chdir(workdir)
     os.environ["HOME"] = workdir
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -81,13 +89,49 @@ def _limit_child():
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
 
 
+def runs_as_sandbox_user() -> bool:
+    """Whether children run as SANDBOX_UID: only when the grader is root, and only if that user
+    can read this Python (stdlib and site-packages), since submissions import modules lazily."""
+    if os.geteuid() != 0:
+        return False
+    import stat
+    import sysconfig
+    for folder in {os.path.dirname(os.__file__), sysconfig.get_paths()["purelib"],
+                   sysconfig.get_paths()["platlib"], os.path.dirname(os.path.dirname(__file__))}:
+        path = os.path.realpath(folder)
+        if not os.stat(path).st_mode & stat.S_IROTH:
+            return False
+        while path != os.path.dirname(path):
+            if not os.stat(path).st_mode & stat.S_IXOTH:
+                return False
+            path = os.path.dirname(path)
+    return True
+
+
+def _drop_root(workdir):
+    """Run as SANDBOX_UID (see runs_as_sandbox_user), so a submission cannot signal the grader or
+    write its files; the process limit then also stops fork bombs."""
+    if not _AS_SANDBOX_USER:
+        return
+    try:
+        os.chown(workdir, SANDBOX_UID, SANDBOX_UID)
+        resource.setrlimit(resource.RLIMIT_NPROC, (SANDBOX_NPROC, SANDBOX_NPROC))
+        os.setgroups([])
+        os.setgid(SANDBOX_UID)
+        os.setuid(SANDBOX_UID)
+    except (OSError, ValueError):
+        pass
+
+
+_HELPERS = {"display": lambda *a, **k: None, "get_ipython": lambda: None}   # notebook built-ins
+
+
 def _child_main(sock: socket.socket):
     _limit_child()
     output = _CappedOutput()
     sys.stdout = sys.stderr = output
     sys.stdin = io.StringIO("")
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__,
-                 "display": lambda *a, **k: None, "get_ipython": lambda: None}
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__, **_HELPERS}
     tripwires = probes.Tripwires()
     while True:
         try:
@@ -109,7 +153,8 @@ def _child_main(sock: socket.socket):
                     errors.append(f"cell {index}: {probes.describe_exception(exc)}")
                 finally:
                     signal.alarm(0)
-            names = [k for k, v in namespace.items() if not k.startswith("_") and callable(v)]
+            names = [k for k, v in namespace.items()
+                     if not k.startswith("_") and callable(v) and v is not _HELPERS.get(k)]
             wire.send(sock, {"event": "loaded", "errors": errors, "names": names,
                              "output": output.getvalue()[:4000]})
         elif op == "probe":
@@ -137,25 +182,67 @@ def _child_main(sock: socket.socket):
             return
 
 
+def _children() -> list[int]:
+    """Process ids whose parent is this process (read from /proc)."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def _end_strays(keep=()):
+    """SIGKILL processes a submission left behind (daemons, which this subreaper adopts)."""
+    for _ in range(100):
+        strays = [pid for pid in _children() if pid not in keep]
+        if not strays:
+            return
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.02)
+
+
 def zygote_main(fd: int):
     """Import the heavy libraries, then fork a child for every spawn request."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
     control = socket.socket(fileno=fd)
+    global _WORKROOT, _AS_SANDBOX_USER
+    _WORKROOT = tempfile.mkdtemp(prefix="autograder-sandbox-")   # removed, with all inside, on exit
+    _AS_SANDBOX_USER = runs_as_sandbox_user()
+    os.chmod(_WORKROOT, 0o711)                                   # children may enter, not list
     import numpy  # noqa: F401
     import keras  # noqa: F401
     import tensorflow  # noqa: F401
     import keras.src.saving.saving_lib  # noqa: F401
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)     # children are reaped automatically
+    try:   # orphans of our children (a submission's daemons) become ours to end
+        import ctypes
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)       # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
     control.sendall(b"R")
+    forked: set[int] = set()
     while True:
         try:
             msg, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
         except OSError:
-            return
+            msg, fds = b"", []
         if not msg or not fds:
+            _end_strays()
+            shutil.rmtree(_WORKROOT, ignore_errors=True)
             return
+        forked &= set(_children())
+        _end_strays(keep=forked)
         pid = os.fork()
         if pid == 0:
             control.close()
@@ -164,6 +251,7 @@ def zygote_main(fd: int):
             finally:
                 os._exit(0)
         os.close(fds[0])
+        forked.add(pid)
         control.sendall(struct.pack("!i", pid))
 
 
@@ -273,6 +361,12 @@ class Child:
                 os.kill(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        for _ in range(400):      # wait (up to 2 s) until it is gone, so that the zygote adopts
+            try:                  # whatever it left running and ends that before the next spawn
+                os.kill(self.pid, 0)
+            except (ProcessLookupError, PermissionError):
+                break
+            time.sleep(0.005)
         try:
             self.sock.close()
         except OSError:

@@ -27,7 +27,9 @@ def find_shortcuts(sources: list[str], name: str) -> list[str]:
     forbidden = exercises.exercise(name).forbidden
     if not forbidden:
         return []
-    last_parts = {dotted.rsplit(".", 1)[-1]: dotted for dotted in forbidden}
+    last_parts = {}
+    for dotted in forbidden:
+        last_parts.setdefault(dotted.rsplit(".", 1)[-1], dotted)
     found: list[str] = []
     trees = []
     for source in sources:
@@ -47,7 +49,9 @@ def find_shortcuts(sources: list[str], name: str) -> list[str]:
             for inner in ast.walk(node):
                 hit = None
                 if isinstance(inner, ast.Attribute) and inner.attr in last_parts:
-                    hit = last_parts[inner.attr]
+                    written = ast.unparse(inner)         # as the learner wrote it, e.g. keras.ops.binary_crossentropy
+                    exact = [d for d in forbidden if d.endswith(written) or written.endswith(d)]
+                    hit = exact[0] if exact else written
                 elif isinstance(inner, ast.Name) and aliases_here.get(inner.id) in last_parts and inner.id != name:
                     hit = last_parts[aliases_here[inner.id]]
                 if hit and hit not in found:

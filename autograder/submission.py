@@ -29,6 +29,7 @@ class Cell:
     source: str
     binds: set = field(default_factory=set)
     uses: set = field(default_factory=set)
+    uses_now: set = field(default_factory=set)   # read while the cell runs (not only inside its functions)
     syntax_error: str | None = None
     cheap: bool = False     # only imports and definitions
 
@@ -55,9 +56,12 @@ class Submission:
         for cell in reversed(self.cells):
             if cell.syntax_error:
                 continue
-            if cell.cheap or cell.binds & needed:
+            if cell.binds & needed:
                 keep.add(cell.index)
                 needed |= cell.uses
+            elif cell.cheap:               # defining is free; what its functions read is needed only if called
+                keep.add(cell.index)
+                needed |= cell.uses_now
         # a second pass picks up names used by cheap cells kept above
         for cell in reversed(self.cells):
             if cell.syntax_error is None and cell.index not in keep and cell.binds & needed:
@@ -66,10 +70,16 @@ class Submission:
         return [c for c in self.cells if c.index in keep]
 
 
+_PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")    # these still run the cell as Python
+
+
 def _strip_magics(source: str) -> str:
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
-        return "\n".join("# " + line for line in lines)   # a cell magic: skip the whole cell
+        if lines[0].split()[0] in _PYTHON_CELL_MAGICS:
+            lines[0] = "# " + lines[0]
+        else:
+            return "\n".join("# " + line for line in lines)   # %%bash, %%html...: skip the whole cell
     out = []
     for line in lines:
         stripped = line.lstrip()
@@ -113,11 +123,34 @@ def _analyse(index: int, source: str) -> Cell:
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
                     cell.binds.add(sub.id)
-    for sub in ast.walk(tree):
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            cell.uses.add(sub.id)
+    cell.uses_now, later = _global_reads(tree)
+    cell.uses = cell.uses_now | later
     cell.cheap = cheap
     return cell
+
+
+def _global_reads(tree: ast.AST) -> tuple[set, set]:
+    """Names the cell reads from the notebook's globals, (as it runs, inside its functions): not a
+    function's own parameters and locals (an exercise's `y_true` must not pull in every demo cell
+    that assigns a `y_true`)."""
+    now, later, stack = set(), set(), [(tree, frozenset(), False)]
+    while stack:
+        node, local, deferred = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            outside = [*getattr(node, "decorator_list", []), *args.defaults, *filter(None, args.kw_defaults)]
+            stack += [(n, local, deferred) for n in outside]
+            body = node.body if isinstance(node.body, list) else [node.body]
+            declared = {name for b in body for n in ast.walk(b)
+                        if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
+            own = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a}
+            own |= {n.id for b in body for n in ast.walk(b) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            stack += [(b, local | (own - declared), True) for b in body]
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in local:
+            (later if deferred else now).add(node.id)
+        stack += [(child, local, deferred) for child in ast.iter_child_nodes(node)]
+    return now, later
 
 
 def _py_cells(text: str) -> list[str]:

@@ -25,7 +25,7 @@ def _encode(value):
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in _NUMERIC_KINDS:
             raise WireError(f"cannot send an array of dtype {value.dtype}")
-        arr = np.ascontiguousarray(value)
+        arr = np.asarray(value, order="C")      # (np.ascontiguousarray would make a 0-d array 1-d)
         return {"__nd__": base64.b64encode(arr.tobytes()).decode("ascii"),
                 "dtype": arr.dtype.str, "shape": list(arr.shape)}
     if isinstance(value, np.generic):
@@ -64,8 +64,10 @@ def dumps(message) -> bytes:
 def loads(body: bytes):
     try:
         return _decode(json.loads(body.decode("utf-8")))
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, OverflowError) as exc:
         raise WireError(f"malformed message: {exc}") from None
+    except RecursionError:
+        raise WireError("malformed message: nested too deeply") from None
 
 
 def send(sock: socket.socket, message) -> None:

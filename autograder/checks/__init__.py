@@ -51,7 +51,7 @@ class Context:
 
 def checks_for(name: str, seed: int | None = None) -> list[Check]:
     """Public checks for exercise `name`, plus hidden ones when a seed is given."""
-    from . import losses  # noqa: F401  (each module registers its builders)
+    from . import classification, custom, losses, mechanics, metrics  # noqa: F401  (each module registers its builders)
     ex = exercises.exercise(name)
     builder = BUILDERS[name]
     checks = builder(ex, np.random.default_rng(PUBLIC_SEED), hidden=False)
@@ -102,7 +102,7 @@ def compare(expected, got, rtol, atol, hidden, inputs_text, mistakes=()) -> Outc
         if got.size == expected.size and got.size:
             pass  # fall through to a shape message below
         msg = f"{inputs_text}: expected shape {expected.shape}, got {got.shape}"
-        return Outcome(False, _with_mistake(msg, got, mistakes))
+        return Outcome(False, _with_mistake(msg, got, mistakes, expected, rtol, atol))
     close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return Outcome(True)
@@ -114,13 +114,16 @@ def compare(expected, got, rtol, atol, hidden, inputs_text, mistakes=()) -> Outc
         msg = f"{inputs_text}: expected {short(expected)}, got {short(got)}"
     if not np.isfinite(got).all() and np.isfinite(expected).all():
         msg += "; your result has inf or NaN where Keras' is finite"
-    return Outcome(False, _with_mistake(msg, got, mistakes))
+    return Outcome(False, _with_mistake(msg, got, mistakes, expected, rtol, atol))
 
 
-def _with_mistake(msg, got, mistakes) -> str:
+def _with_mistake(msg, got, mistakes, expected=None, rtol=0.0, atol=0.0) -> str:
     for mistake_value, explanation in mistakes:
         try:
             mv = np.asarray(mistake_value, dtype=np.float64)
+            if expected is not None and mv.shape == expected.shape and \
+                    np.allclose(mv, expected, rtol=rtol, atol=atol, equal_nan=True):
+                continue        # this slip would pass on these inputs: it explains nothing
             if mv.shape == got.shape and np.allclose(got, mv, rtol=1e-4, atol=1e-6, equal_nan=True):
                 return f"{msg}. Looks like {explanation}"
         except (TypeError, ValueError):

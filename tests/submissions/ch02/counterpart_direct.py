@@ -1,0 +1,33 @@
+"""mse returns keras.losses.mean_squared_error(...)."""
+import keras
+from keras import ops
+import numpy as np
+
+
+def mse(y_true, y_pred):
+    return keras.losses.mean_squared_error(y_true, y_pred)
+
+
+def mae(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    return ops.mean(ops.abs(y_pred - y_true), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    delta = ops.cast(delta, y_pred.dtype)
+    error = y_pred - y_true
+    abs_error = ops.abs(error)
+    quadratic = 0.5 * ops.square(error)
+    linear = delta * (abs_error - 0.5 * delta)
+    return ops.mean(ops.where(abs_error <= delta, quadratic, linear), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    error = y_pred - y_true
+    log2 = ops.cast(np.log(2.0), error.dtype)
+    return ops.mean(error + ops.softplus(-2.0 * error) - log2, axis=-1)

@@ -1,0 +1,34 @@
+"""log_cosh subtracts a float32 constant: breaks on float64 inputs."""
+import keras
+from keras import ops
+import numpy as np
+
+
+def mse(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    return ops.mean(ops.square(y_pred - y_true), axis=-1)
+
+
+def mae(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    return ops.mean(ops.abs(y_pred - y_true), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    delta = ops.cast(delta, y_pred.dtype)
+    error = y_pred - y_true
+    abs_error = ops.abs(error)
+    quadratic = 0.5 * ops.square(error)
+    linear = delta * (abs_error - 0.5 * delta)
+    return ops.mean(ops.where(abs_error <= delta, quadratic, linear), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(y_true, y_pred.dtype)
+    error = y_pred - y_true
+    return ops.mean(error + ops.softplus(-2.0 * error) - ops.log(ops.convert_to_tensor(2.0, "float32")), axis=-1)

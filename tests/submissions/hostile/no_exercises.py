@@ -1,0 +1,10 @@
+"""A file that defines none of the exercises (the wrong notebook was uploaded)."""
+import numpy as np
+
+
+def my_model():
+    return "not an exercise"
+
+
+def plot_history(history):
+    return None

@@ -1,0 +1,293 @@
+"""Reading a submission (autograder/submission.py): nothing here runs learner code.
+
+Notebooks and .py files become code cells; magics are neutralised; syntax
+errors are reported per cell; the chapter comes from --chapter, else the
+notebook's metadata, else the exercise names; and only the cells the exercises
+need are sent to the sandbox.
+"""
+import json
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
+
+from autograder import submission
+from autograder.submission import UnreadableSubmission, infer_chapter, read
+
+CH02 = ["mse", "mae", "huber", "log_cosh"]
+
+
+def write_notebook(path, cells, chapter=None):
+    nb = new_notebook()
+    if chapter is not None:
+        nb.metadata["course"] = {"chapter": chapter}
+    nb.cells = [new_code_cell(c) if isinstance(c, str) else c for c in cells]
+    path.write_text(nbformat.writes(nb))
+    return path
+
+
+def selected(sub, names=CH02):
+    return [c.index for c in sub.cells_for(names)]
+
+
+# --------------------------------------------------------------------------- magics
+
+def test_line_magics_and_shell_lines_become_pass_statements(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["%matplotlib inline\n!pip install foo\nimport numpy as np\n"
+                                               "if True:\n    %time x = 1\n    !ls"])
+    cell = read(nb).cells[0]
+    assert cell.syntax_error is None
+    assert cell.source.splitlines() == ["pass  # %matplotlib inline", "pass  # !pip install foo",
+                                        "import numpy as np", "if True:", "    pass  # %time x = 1",
+                                        "    pass  # !ls"]
+
+
+def test_a_non_python_cell_magic_comments_out_the_whole_cell(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["%%bash\necho hello\nrm -rf /", "%%html\n<b>x</b>"])
+    sub = read(nb)
+    assert all(line.startswith("# ") for c in sub.cells for line in c.source.splitlines())
+    assert sub.syntax_errors() == []
+
+
+@pytest.mark.parametrize("magic", ["%%time", "%%timeit -n 3", "%%capture out"])
+def test_a_cell_magic_that_runs_python_keeps_the_cell_body(tmp_path, magic):
+    nb = write_notebook(tmp_path / "a.ipynb", [f"{magic}\ndef mse(y_true, y_pred):\n    return 0\n"])
+    cell = read(nb).cells[0]
+    assert cell.source.splitlines()[0] == f"# {magic}"
+    assert "mse" in cell.binds
+
+
+def test_magics_are_neutralised_in_py_files_too(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("# %%\n%matplotlib inline\ndef mse(a, b):\n    return a\n")
+    sub = read(py)
+    assert sub.syntax_errors() == [] and "mse" in sub.defined_names()
+
+
+# --------------------------------------------------------------------------- syntax errors
+
+def test_a_syntax_error_is_reported_with_its_cell_and_line(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["import numpy as np",
+                                               "def mse(y_true, y_pred)\n    return 0",
+                                               "def mae(y_true, y_pred):\n    return 0"])
+    sub = read(nb)
+    assert sub.syntax_errors() == ["cell 2: SyntaxError: expected ':' (line 1)"]
+    assert sub.defined_names() == {"np", "mae"}
+
+
+def test_a_cell_with_a_syntax_error_is_never_sent_to_the_sandbox(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["def mse(y_true, y_pred)\n    return 0",
+                                               "def mae(y_true, y_pred):\n    return 0"])
+    sub = read(nb)
+    assert selected(sub) == [2]
+    assert len(sub.sources) == 1
+
+
+def test_cell_numbers_count_code_cells_only(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [new_markdown_cell("# title"), "x = 1",
+                                               new_raw_cell("raw"), "def f(:\n  pass"])
+    assert read(nb).syntax_errors() == ["cell 2: SyntaxError: invalid syntax (line 1)"]
+
+
+def test_unparsable_nesting_is_a_reported_error_not_a_crash(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("x = " + "(" * 5000 + ")" * 5000 + "\n")
+    errors = read(py).syntax_errors()
+    assert len(errors) == 1 and errors[0].startswith("cell 1: ")
+
+
+# --------------------------------------------------------------------------- unreadable files
+
+def test_not_json_is_unreadable_with_a_clear_message(tmp_path):
+    bad = tmp_path / "a.ipynb"
+    bad.write_text('{"cells": [ truncated')
+    with pytest.raises(UnreadableSubmission, match=r"a.ipynb is not valid JSON .*; is it a notebook\?"):
+        read(bad)
+
+
+@pytest.mark.parametrize("data", [{"name": "x"}, [1, 2], "a string", {"cells": "not a list"}])
+def test_json_that_is_not_a_notebook_is_unreadable(tmp_path, data):
+    bad = tmp_path / "a.ipynb"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(UnreadableSubmission, match="is JSON but not a Jupyter notebook"):
+        read(bad)
+
+
+def test_a_file_that_is_not_utf8_is_unreadable(tmp_path):
+    bad = tmp_path / "a.py"
+    bad.write_bytes(b"def mse():\n    return '\xff\xfe'\n")
+    with pytest.raises(UnreadableSubmission, match="not UTF-8"):
+        read(bad)
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(submission, "MAX_BYTES", 100)
+    big = tmp_path / "a.py"
+    big.write_text("x = 1\n" * 50)
+    with pytest.raises(UnreadableSubmission, match="the limit is"):
+        read(big)
+
+
+def test_other_extensions_and_missing_files_are_unreadable(tmp_path):
+    other = tmp_path / "a.txt"
+    other.write_text("def mse(): pass")
+    with pytest.raises(UnreadableSubmission, match="submissions are .ipynb or .py files"):
+        read(other)
+    with pytest.raises(UnreadableSubmission, match="cannot read"):
+        read(tmp_path / "missing.ipynb")
+
+
+def test_notebook_sources_may_be_lists_of_lines_and_non_code_cells_are_ignored(tmp_path):
+    nb = {"cells": [{"cell_type": "markdown", "source": ["def mse(): pass"]},
+                    {"cell_type": "code", "source": ["def mae(y_true, y_pred):\n", "    return 0\n"]},
+                    "not even a dict"],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "a.ipynb"
+    path.write_text(json.dumps(nb))
+    sub = read(path)
+    assert len(sub.cells) == 1 and sub.defined_names() == {"mae"}
+
+
+# --------------------------------------------------------------------------- .py files
+
+def test_a_py_file_without_markers_is_one_cell(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("import numpy as np\ndef mse(a, b):\n    return a\nprint('hi')\n")
+    assert len(read(py).cells) == 1
+
+
+def test_jupytext_markers_split_a_py_file_into_cells(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text('"""doc"""\n# %%\nimport numpy as np\n# %% [markdown]\n# prose\n# %%\ndef mse(a, b):\n    return a\n')
+    sub = read(py)
+    assert [sorted(c.binds) for c in sub.cells] == [[], ["np"], [], ["mse"]]
+
+
+# --------------------------------------------------------------------------- the chapter
+
+def test_the_chapter_option_wins_over_metadata_and_names(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["def binary_crossentropy(a, b): pass"], chapter="04")
+    assert infer_chapter(read(nb), "2") == "02"
+
+
+def test_notebook_metadata_wins_over_names(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["def mse(a, b): pass\ndef mae(a, b): pass"], chapter="03")
+    assert infer_chapter(read(nb)) == "03"
+
+
+def test_without_option_or_metadata_the_chapter_defining_most_exercises_wins(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["def hinge(a, b): pass",
+                                               "def mse(a, b): pass\ndef huber(a, b): pass"])
+    assert infer_chapter(read(nb)) == "02"
+
+
+def test_metadata_naming_no_chapter_falls_back_to_names(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["def poisson(a, b): pass"], chapter="99")
+    assert infer_chapter(read(nb)) == "04"
+
+
+def test_a_py_file_has_no_metadata_so_names_decide(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("def mse_l1(a, b): pass\nclass WeightedMSE: pass\n")
+    assert read(py).chapter is None and infer_chapter(read(py)) == "08"
+
+
+def test_no_exercise_names_means_no_chapter(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("def my_model(): pass\n")
+    assert infer_chapter(read(py)) is None
+
+
+def test_an_unknown_chapter_option_is_an_error(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("def mse(a, b): pass\n")
+    with pytest.raises(KeyError, match="no chapter"):
+        infer_chapter(read(py), "42")
+
+
+# --------------------------------------------------------------------------- which cells run
+
+def test_cell_selection_skips_training_plots_quizzes_and_the_self_check(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import keras\nimport numpy as np",                                          # 1 setup: kept (cheap)
+        "X = np.ones((10, 3))\ny = np.zeros((10, 1))",                               # 2 data: skipped
+        "def mse(y_true, y_pred):\n    return keras.ops.mean((y_true - y_pred) ** 2, axis=-1)",  # 3 kept
+        "model = keras.Sequential([keras.layers.Dense(1)])\nmodel.compile(loss=mse)\nmodel.fit(X, y)",  # 4
+        "import matplotlib.pyplot as plt\nplt.plot(X)\nplt.show()",                  # 5 plot: skipped
+        "from jupyterquiz import display_quiz\ndisplay_quiz([{'q': 1}])",            # 6 quiz: skipped
+        "from autograder import self_check\nself_check('02')",                       # 7 self-check: skipped
+    ])
+    assert selected(read(nb)) == [1, 3]
+
+
+def test_cells_defining_names_an_exercise_uses_are_kept_even_with_other_statements(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np",
+        "LOG2 = np.log(2.0)\nprint('a plot would go here')",                        # 2: binds LOG2
+        "SCALE = LOG2 * 2\nunused = 3",                                             # 3: binds SCALE (uses LOG2)
+        "def log_cosh(y_true, y_pred):\n    return SCALE",                          # 4
+        "history = [1, 2, 3]\nprint(history)",                                      # 5: skipped
+    ])
+    assert selected(read(nb)) == [1, 2, 3, 4]
+
+
+def test_a_helper_function_used_by_an_exercise_is_kept(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np\nSEED = 0\nrng = np.random.default_rng(SEED)",          # 1: binds np (needed)
+        "def _error(y_true, y_pred):\n    return y_pred - y_true",                 # 2: cheap, kept anyway
+        "def mae(y_true, y_pred):\n    return np.mean(np.abs(_error(y_true, y_pred)), axis=-1)",
+    ])
+    assert selected(read(nb)) == [1, 2, 3]
+
+
+def test_an_exercise_redefined_in_a_later_cell_keeps_both_cells_in_order(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", ["def mse(a, b):\n    return 1", "x = 1",
+                                               "def mse(a, b):\n    return 2"])
+    assert selected(read(nb)) == [1, 3]
+
+
+def test_an_exercise_parameter_named_like_a_notebook_variable_pulls_in_nothing(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np",
+        "y_true, y_pred = np.ones((4, 1)), np.zeros((4, 1))\nerror = y_pred - y_true\nprint(error)",  # 2: demo
+        "def mse(y_true, y_pred):\n    error = y_pred - y_true\n    return np.mean(error ** 2, axis=-1)",
+    ])
+    assert selected(read(nb)) == [1, 3]
+
+
+def test_a_cell_that_only_defines_does_not_pull_in_what_its_functions_read(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np\nfrom sklearn.datasets import load_diabetes",
+        "X_train, y_train = load_diabetes(return_X_y=True)",                     # 2: data, skipped
+        "def fit_linear(loss):\n    return model.fit(X_train, y_train, epochs=300)",   # 3: defines only
+        "def mae(y_true, y_pred):\n    return np.mean(np.abs(y_pred - y_true), axis=-1)",
+    ])
+    assert selected(read(nb)) == [1, 3, 4]
+
+
+def test_what_a_definition_reads_when_it_runs_is_kept(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import tensorflow as tf",
+        "SCALE = 2.0\nprint('scale set')",
+        "@tf.function\ndef helper(x, scale=SCALE):\n    return x * scale",
+        "def mae(y_true, y_pred):\n    return 0",
+    ])
+    assert selected(read(nb)) == [1, 2, 3, 4]
+
+
+def test_the_released_chapter_notebook_sends_no_demo_training_or_plot_cell(submissions_dir):
+    sub = read(submissions_dir / "ch02" / "released_notebook_answered.ipynb")
+    kept = sub.cells_for(CH02)
+    assert len(kept) < len(sub.cells) // 4
+    for cell in kept:      # the setup cell, cells that only import and define, and the exercises
+        assert cell.index == 1 or cell.cheap or cell.binds & set(CH02), cell.source
+
+
+def test_the_ch02_learner_notebook_sends_only_setup_helper_and_exercise_cells(submissions_dir):
+    sub = read(submissions_dir / "ch02" / "learner_notebook.ipynb")
+    assert sub.chapter == "02" and infer_chapter(sub) == "02"
+    kept = {c.index: c for c in sub.cells_for(CH02)}
+    texts = "\n".join(c.source for c in kept.values())
+    assert "LOG2 = np.log(2.0)" in texts and "def log_cosh" in texts
+    for skipped in ("DATA CELL RAN", "TRAINING CELL RAN", "TRAINING CELL 2 RAN", "QUIZ CELL RAN", "self_check"):
+        assert skipped not in texts
