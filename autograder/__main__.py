@@ -62,7 +62,8 @@ def _cmd_check(args) -> int:
 def _cmd_grade(args) -> int:
     from .grade import grade_many
     paths = [Path(p) for p in args.submissions]
-    reports = grade_many(paths, args.out, chapter=args.chapter, seed=args.seed, jobs=args.jobs)
+    seed = args.seed if args.seed is not None else int(os.environ.get("AUTOGRADER_SEED", "0"))
+    reports = grade_many(paths, args.out, chapter=args.chapter, seed=seed, jobs=args.jobs)
     failed = [r for r in reports if not r.ok]
     print(f"graded {len(reports) - len(failed)} of {len(reports)} submissions; "
           f"results in {Path(args.out) / 'grades.csv'}")
@@ -98,8 +99,9 @@ def main(argv=None) -> int:
     p.add_argument("--chapter")
     p.add_argument("--out", default="grades")
     p.add_argument("--jobs", type=int, default=1)
-    p.add_argument("--seed", type=int, default=0,
-                   help="seed of the hidden checks' inputs (keep it secret to make them unguessable)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="seed of the hidden checks' inputs; keep it secret so they cannot be guessed "
+                        "(default: $AUTOGRADER_SEED, which keeps it off the process list, else 0)")
     p.set_defaults(func=_cmd_grade)
 
     args = parser.parse_args(argv)

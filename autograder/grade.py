@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exercises, wire
+from . import exercises, probes, wire
 from .probes import FatalProbeError, ProbeError
 from .runner import InProcess, Result, run_exercise
 from .sandbox import SandboxError, Zygote
@@ -111,7 +111,7 @@ class SandboxTarget:
         if not isinstance(reply, dict):
             raise ProbeError("the submission's process sent an unexpected answer")
         if reply.get("ok"):
-            return reply.get("value")
+            return probes.check_answer_form(op, reply.get("value"))
         if reply.get("timeout"):
             self.child.kill()
             self.child = None

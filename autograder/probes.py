@@ -230,6 +230,44 @@ def metric_in_model(namespace, name, init_kwargs, x, y, kernel, bias):
 PROBES = {f.__name__: f for f in (call, graph, fit, loss_object, config_roundtrip, save_load,
                                   metric_stream, metric_in_model)}
 
+# What each probe's answer looks like: a sandbox can send anything, so the grader
+# checks an answer's form before a check reads it.
+_ARRAY, _NUMBER, _TEXT, _DICT, _ARRAYS = "array", "number", "text", "dict", "arrays"
+ANSWER_FORMS = {
+    "call": (_ARRAY, _ARRAYS),
+    "graph": {"values": _ARRAY, "grad": _ARRAY},
+    "fit": {"loss": _ARRAY, "kernel": _ARRAY, "bias": _ARRAY},
+    "loss_object": {"per_sample": _ARRAY, "reduced": _ARRAY},
+    "config_roundtrip": {"before": _ARRAY, "after": _ARRAY, "config": _DICT},
+    "save_load": {"before": _NUMBER, "after": _NUMBER, "loaded_type": _TEXT, "config": _DICT},
+    "metric_stream": {"results": _ARRAYS, "after_reset": _ARRAY, "again": _ARRAY},
+    "metric_in_model": (_NUMBER,),
+}
+
+
+def _is(value, form) -> bool:
+    if form == _ARRAY:
+        return isinstance(value, np.ndarray)
+    if form == _ARRAYS:
+        return isinstance(value, list) and all(isinstance(v, np.ndarray) for v in value)
+    if form == _NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if form == _TEXT:
+        return isinstance(value, str)
+    return isinstance(value, dict)
+
+
+def check_answer_form(op, value):
+    """Raise ProbeError unless `value` has the form probe `op` returns."""
+    form = ANSWER_FORMS[op]
+    if isinstance(form, tuple):
+        ok = any(_is(value, f) for f in form)
+    else:
+        ok = isinstance(value, dict) and all(k in value and _is(value[k], f) for k, f in form.items())
+    if not ok:
+        raise ProbeError("the submission's process sent an answer of an unexpected form")
+    return value
+
 
 def run(op, namespace, name, params):
     """Run probe `op`; learner failures become ProbeError with a one-line message."""
@@ -253,6 +291,10 @@ def describe_exception(exc: BaseException) -> str:
         if filename.startswith("<submission") or filename.startswith("<ipython-input") or "ipykernel_" in filename:
             where = f"line {tb.tb_lineno} of {tb.tb_frame.f_code.co_name}"
         tb = tb.tb_next
+    if "expected to be a double tensor but is a float tensor" in text or \
+            "expected to be a float tensor but is a double tensor" in text:
+        text += (" — your code mixes float32 and float64: create constants with the inputs' dtype,"
+                 " e.g. keras.ops.cast(2.0, y_pred.dtype)")
     if "symbolic" in text and "numpy" in text.lower():
         text += (" — NumPy cannot work on the symbolic tensors Keras passes inside a model or"
                  " tf.function: use keras.ops instead")

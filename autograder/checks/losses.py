@@ -236,6 +236,7 @@ def _mae_mistakes(y_true, y_pred, kwargs):
     return _common_mistakes(lambda e, kw: np.abs(e), "mae")(y_true, y_pred, kwargs) + [
         ((e ** 2).mean(axis=-1), "you squared the error (MSE) instead of taking its absolute value"),
         (e.mean(axis=-1), "the absolute value is missing: positive and negative errors cancel"),
+        ((-e).mean(axis=-1), "the absolute value is missing: positive and negative errors cancel"),
     ]
 
 
@@ -274,7 +275,7 @@ def _big_errors(dtype):
     d = lambda v: np.array(v, dtype=dtype)  # noqa: E731
     return [
         ("zero error", d([[1.0, 2.0, 3.0]]), d([[1.0, 2.0, 3.0]]), {}),
-        ("errors far beyond delta", d([[0.0, 0.0], [10.0, -5.0]]), d([[100.0, -300.0], [-10.0, 5.0]]), {}),
+        ("large errors of both signs (far beyond delta, for huber)", d([[0.0, 0.0], [10.0, -5.0]]), d([[100.0, -300.0], [-10.0, 5.0]]), {}),
         ("very large errors", d([[0.0, 0.0, 0.0]]), d([[500.0, -800.0, 1000.0]]), {}),
         ("a single output per sample", d([[1.0], [2.0], [-3.0]]), d([[1.5], [0.0], [3.0]]), {}),
     ]
