@@ -240,7 +240,7 @@ def zygote_main(fd: int):
         if not msg or not fds:
             _end_strays()
             shutil.rmtree(_WORKROOT, ignore_errors=True)
-            return
+            os._exit(0)          # nothing left to flush; skip TensorFlow's slow teardown
         forked &= set(_children())
         _end_strays(keep=forked)
         pid = os.fork()
