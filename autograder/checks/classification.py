@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from . import Check, Context, Outcome, builder, compare, describe_input, guarded, tolerances
-from .losses import LossSpec, _edges, _kw_text, _shape, _values
+from .losses import LossSpec, _edges, _kw_text, _shape, _values, fit_check, graph_cases, reduction_mistakes
 
 EPS = 1e-7      # keras.config.epsilon(), for the NumPy mistake catalogues only (the reference is Keras)
 
@@ -46,14 +46,14 @@ def classification_checks(spec: ClassSpec, name: str, rng, hidden: bool) -> list
                             guarded(_values(spec, name, rng, cases))))
         checks.append(Check(name, "edge cases", 2, guarded(_edges(spec, name))))
         checks.append(Check(name, "one value per sample", 1, guarded(_shape(spec, name, rng))))
-        graph_cases = [(spec.make(rng, (5, 3), np.float32, kw), kw) for kw in spec.variants]
+        variant_cases = [(spec.make(rng, (5, 3), np.float32, kw), kw) for kw in spec.variants]
         checks.append(Check(name, "works inside tf.function with the same gradient as Keras"
                             + (" (every keyword variant)" if len(spec.variants) > 1 else ""), 2,
-                            guarded(_graph_cases(name, graph_cases, np.float32))))
+                            guarded(graph_cases(name, variant_cases, np.float32))))
         if spec.fit:
             checks.append(Check(name, f"trains a model with model.compile(loss=...) and fit "
                                       f"({spec.fit_activation} outputs)", 2,
-                                guarded(_fit(name, rng, spec.fit_activation, spec.fit_targets,
+                                guarded(fit_check(name, rng, spec.fit_activation, spec.fit_targets,
                                              spec.fit_units, {}))))
         if spec.extra is not None:
             checks += spec.extra(spec, name, rng)
@@ -70,57 +70,13 @@ def classification_checks(spec: ClassSpec, name: str, rng, hidden: bool) -> list
         shape = (int(rng.integers(2, 9)), int(rng.integers(max(2, spec.min_last), 6)))
         kwargs = spec.variants[int(rng.integers(0, len(spec.variants)))]
         checks.append(Check(name, "graph mode on a hidden batch", 1,
-                            guarded(_graph_cases(name, [(spec.make(rng, shape, np.float64, kwargs), kwargs)],
+                            guarded(graph_cases(name, [(spec.make(rng, shape, np.float64, kwargs), kwargs)],
                                                  np.float64)), hidden=True))
         if spec.fit and spec.logit_fit is not None:
             checks.append(Check(name, f"trains a model with {_kw_text(spec.logit_fit)} (linear outputs)", 1,
-                                guarded(_fit(name, rng, "linear", spec.fit_targets, spec.fit_units,
+                                guarded(fit_check(name, rng, "linear", spec.fit_targets, spec.fit_units,
                                              spec.logit_fit, hidden=True)), hidden=True))
     return checks
-
-
-def _graph_cases(name, cases, dtype):
-    """Values and gradient inside tf.function, for each (inputs, kwargs)."""
-    def run(ctx: Context) -> Outcome:
-        for (y_true, y_pred), kwargs in cases:
-            params = dict(y_true=y_true, y_pred=y_pred, kwargs=kwargs, gradient=True)
-            expected, got = ctx.both("graph", **params)
-            where = f"inside tf.function, on {describe_input(y_pred)}"
-            if kwargs and not ctx.hidden:
-                where += f" with {_kw_text(kwargs)}"
-            outcome = compare(expected["values"], got["values"], *tolerances(dtype), ctx.hidden,
-                              where + ", the values")
-            if not outcome.passed:
-                return outcome
-            if not np.isfinite(got["grad"]).all() and np.isfinite(expected["grad"]).all():
-                return Outcome(False, f"{where}: the gradient is missing (None) or not finite; "
-                                      "use keras.ops on the inputs so TensorFlow can differentiate it")
-            outcome = compare(expected["grad"], got["grad"], *tolerances(dtype), ctx.hidden,
-                              where + ", the gradient of the mean loss with respect to y_pred")
-            if not outcome.passed:
-                return outcome
-        return Outcome(True)
-    return run
-
-
-def _fit(name, rng, activation, targets, units, kwargs, hidden=False):
-    x = rng.normal(size=(48, 3)).astype(np.float32)
-    y = targets(rng, 48)
-    kernel = (0.3 * rng.normal(size=(3, units))).astype(np.float32)
-    bias = np.zeros(units, dtype=np.float32)
-    params = dict(x=x, y=y, kernel=kernel, bias=bias, activation=activation, kwargs=kwargs)
-
-    def run(ctx: Context) -> Outcome:
-        expected, got = ctx.both("fit", **params)
-        if not np.isfinite(got["loss"]).all():
-            return Outcome(False, "model.fit with your loss gave a non-finite loss"
-                           + ("" if hidden else f": {got['loss']}"))
-        what = f"model.fit (3 epochs, graph mode, {activation} outputs{', ' + _kw_text(kwargs) if kwargs else ''})"
-        outcome = compare(expected["loss"], got["loss"], 1e-3, 1e-5, hidden, what + ": the loss per epoch")
-        if not outcome.passed:
-            return outcome
-        return compare(expected["kernel"], got["kernel"], 1e-3, 1e-5, hidden, what + ": the trained weights")
-    return run
 
 
 # =========================================================================== NumPy helpers
@@ -169,20 +125,6 @@ def _softmax(x):
         return e / e.sum(axis=-1, keepdims=True)
 
 
-def _reductions(el, reduce="mean"):
-    """The usual reduction slips, given the element-wise losses."""
-    with np.errstate(all="ignore"):
-        right = el.mean(axis=-1) if reduce == "mean" else el.sum(axis=-1)
-        out = [(el.sum(axis=-1), "you summed over the last axis instead of taking the mean")
-               if reduce == "mean" else
-               (el.mean(axis=-1), "you averaged over the last axis: crossentropy sums y_true·log(p) "
-                                  "over the classes")]
-        out += [(right.mean(), "you averaged over the whole batch; Keras returns one value per sample"),
-                (el, "the last axis is not reduced: " + ("take the mean" if reduce == "mean" else "sum")
-                     + " over axis=-1")]
-    return out
-
-
 # =========================================================================== binary crossentropy
 
 def _bce_make(rng, shape, dtype, kwargs):
@@ -216,7 +158,7 @@ def _bce_mistakes(y_true, y_pred, kwargs):
     y, p, dt = _pair(y_true, y_pred)
     logits = bool(kwargs.get("from_logits"))
     el = _bce_el(y, p, dt, from_logits=logits)
-    out = _reductions(el)
+    out = reduction_mistakes(el)
     with np.errstate(all="ignore"):
         if logits:
             out += [
@@ -309,7 +251,7 @@ def _cce_mistakes(y_true, y_pred, kwargs):
     y, p, dt = _pair(y_true, y_pred)
     logits, ls = bool(kwargs.get("from_logits")), float(kwargs.get("label_smoothing", 0.0))
     el = _cce_el(y, p, dt, logits, ls)
-    out = _reductions(el, "sum")
+    out = reduction_mistakes(el, "sum")
     with np.errstate(all="ignore"):
         if ls:
             out += [
@@ -396,7 +338,7 @@ def _scce_mistakes(y_true, y_pred, kwargs):
     y = _onehot(labels, k, dt)
     el = _cce_el(y, p, dt, logits)
     right = el.sum(-1)
-    out = _reductions(el, "sum")
+    out = reduction_mistakes(el, "sum")
     raw = np.asarray(y_true)
     with np.errstate(all="ignore"):
         if raw.ndim == p.ndim and raw.shape[-1] == 1:
@@ -476,7 +418,7 @@ def _hinge_mistakes(y_true, y_pred, kwargs):
     binary = bool(np.all((y == 0) | (y == 1)))
     mapped = 2 * y - 1 if binary else y
     el = np.maximum(1 - mapped * p, 0)
-    out = _reductions(el)
+    out = reduction_mistakes(el)
     if binary:
         out.append((np.maximum(1 - y * p, 0).mean(-1),
                     "the 0/1 labels were not mapped to -1/+1 (use 2·y_true - 1 when every label is 0 or 1)"))
@@ -518,7 +460,7 @@ def _poisson_mistakes(y_true, y_pred, kwargs):
     y, p, dt = _pair(y_true, y_pred)
     with np.errstate(all="ignore"):
         el = p - y * np.log(p + dt.type(EPS))
-        out = _reductions(el)
+        out = reduction_mistakes(el)
         out += [((p - y * np.log(p)).mean(-1), "log(y_pred) without + epsilon is -inf (or NaN) when a "
                                                "predicted rate is 0: use log(y_pred + epsilon)"),
                 ((p + y * np.log(p + dt.type(EPS))).mean(-1), "the sign of the y_true·log(y_pred) term is "
@@ -566,7 +508,7 @@ def _kl_np(y, p, dt, clip_true=True, clip_pred=True):
 def _kl_mistakes(y_true, y_pred, kwargs):
     y, p, dt = _pair(y_true, y_pred)
     el = _kl_np(y, p, dt)
-    out = _reductions(el, "sum")
+    out = reduction_mistakes(el, "sum")
     out[0] = (el.mean(-1), "you averaged over the last axis: KL divergence sums over it")
     with np.errstate(all="ignore"):
         out += [(_kl_np(y, p, dt, clip_true=False).sum(-1),
@@ -615,7 +557,7 @@ def _focal_mistakes(y_true, y_pred, kwargs):
     y, p, dt = _pair(y_true, y_pred)
     g, a = float(kwargs.get("gamma", 2.0)), float(kwargs.get("alpha", 0.25))
     el = _focal_np(y, p, dt, g, a)
-    out = _reductions(el)
+    out = reduction_mistakes(el)
     out += [
         (_focal_np(y, p, dt, g, a, balance="none").mean(-1),
          "the class balancing is missing: with apply_class_balancing=True the loss is weighted by alpha "

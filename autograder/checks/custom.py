@@ -11,11 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Check, Context, Outcome, builder, compare, describe_input, guarded, tolerances
-from .losses import LossSpec, _big_errors, _common_mistakes, _e, loss_checks, regression
-
-
-def _kw(kwargs) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+from .losses import LossSpec, _big_errors, _e, _kw_text as _kw, loss_checks, reduction_mistakes, regression
 
 
 # =========================================================================== mse_l1
@@ -26,7 +22,7 @@ def _mse_l1_np(e, mse_w=1.0, mae_w=0.5):
 
 def _mse_l1_mistakes(y_true, y_pred, kwargs):
     e = _e(y_true, y_pred)
-    return _common_mistakes(lambda e, kw: _mse_l1_np(e), "mse_l1")(y_true, y_pred, kwargs) + [
+    return reduction_mistakes(_mse_l1_np(e)) + [
         (_mse_l1_np(e, 1.0, 1.0).mean(-1), "the 0.5 factor on the MAE term is missing"),
         (_mse_l1_np(e, 0.5, 1.0).mean(-1), "the 0.5 belongs on the MAE term, not on the MSE term"),
         (_mse_l1_np(e, 1.0, 0.0).mean(-1), "the MAE term is missing (that is plain MSE)"),

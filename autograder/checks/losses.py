@@ -47,10 +47,12 @@ def loss_checks(spec: LossSpec, name: str, rng, hidden: bool) -> list[Check]:
                             1, guarded(_shape(spec, name, rng))))
         title = "works inside tf.function with the same gradient as Keras" if spec.gradient \
             else "works inside tf.function (graph mode)"
-        checks.append(Check(name, title, 2, guarded(_graph(spec, name, rng, (5, 3), np.float32, spec.variants[-1]))))
+        case = (spec.make(rng, (5, 3), np.float32, spec.variants[-1]), spec.variants[-1])
+        checks.append(Check(name, title, 2, guarded(graph_cases(name, [case], np.float32, spec.gradient))))
         if spec.fit:
             checks.append(Check(name, "trains a model with model.compile(loss=...) and fit", 2,
-                                guarded(_fit(spec, name, rng))))
+                                guarded(fit_check(name, rng, spec.fit_activation,
+                                                  spec.fit_targets or regression_targets))))
     else:
         cases = []
         for _ in range(3):
@@ -62,10 +64,10 @@ def loss_checks(spec: LossSpec, name: str, rng, hidden: bool) -> list[Check]:
         checks.append(Check(name, "values match Keras on hidden batches", 3,
                             guarded(_values(spec, name, rng, cases)), hidden=True))
         shape = (int(rng.integers(2, 9)), int(rng.integers(1, 6)))
+        kwargs = spec.variants[int(rng.integers(0, len(spec.variants)))]
+        case = (spec.make(rng, shape, np.float64, kwargs), kwargs)
         checks.append(Check(name, "graph mode on a hidden batch", 1,
-                            guarded(_graph(spec, name, rng, shape, np.float64,
-                                           spec.variants[int(rng.integers(0, len(spec.variants)))])),
-                            hidden=True))
+                            guarded(graph_cases(name, [case], np.float64, spec.gradient)), hidden=True))
     return checks
 
 
@@ -122,43 +124,55 @@ def _shape(spec, name, rng):
     return run
 
 
-def _graph(spec, name, rng, shape, dtype, kwargs):
-    y_true, y_pred = spec.make(rng, shape, dtype, kwargs)
-
+def graph_cases(name, cases, dtype, gradient=True):
+    """Values (and, for a loss, the gradient) inside tf.function, for each ((y_true, y_pred), kwargs)."""
     def run(ctx: Context) -> Outcome:
-        params = dict(y_true=y_true, y_pred=y_pred, kwargs=kwargs, gradient=spec.gradient)
-        expected, got = ctx.both("graph", **params)
-        where = f"inside tf.function, on {describe_input(y_pred)}"
-        outcome = compare(expected["values"], got["values"], *tolerances(dtype), ctx.hidden, where + ", the values")
-        if not outcome.passed or not spec.gradient:
-            return outcome
-        if not np.isfinite(got["grad"]).all() and np.isfinite(expected["grad"]).all():
-            return Outcome(False, f"{where}: the gradient is missing (None) or not finite; "
-                                  "use keras.ops on the inputs so TensorFlow can differentiate it")
-        return compare(expected["grad"], got["grad"], *tolerances(dtype), ctx.hidden,
-                       where + ", the gradient of the mean loss with respect to y_pred")
+        for (y_true, y_pred), kwargs in cases:
+            params = dict(y_true=y_true, y_pred=y_pred, kwargs=kwargs, gradient=gradient)
+            expected, got = ctx.both("graph", **params)
+            where = f"inside tf.function, on {describe_input(y_pred)}"
+            if kwargs and not ctx.hidden:
+                where += f" with {_kw_text(kwargs)}"
+            outcome = compare(expected["values"], got["values"], *tolerances(dtype), ctx.hidden,
+                              where + ", the values")
+            if not outcome.passed or not gradient:
+                return outcome
+            if not np.isfinite(got["grad"]).all() and np.isfinite(expected["grad"]).all():
+                return Outcome(False, f"{where}: the gradient is missing (None) or not finite; "
+                                      "use keras.ops on the inputs so TensorFlow can differentiate it")
+            outcome = compare(expected["grad"], got["grad"], *tolerances(dtype), ctx.hidden,
+                              where + ", the gradient of the mean loss with respect to y_pred")
+            if not outcome.passed:
+                return outcome
+        return Outcome(True)
     return run
 
 
-def _fit(spec, name, rng):
+def fit_check(name, rng, activation, targets, units=1, kwargs=None, hidden=False):
+    """Train a one-layer model with the loss in model.fit (graph mode): loss history and weights."""
+    kwargs = kwargs or {}
     x = rng.normal(size=(48, 3)).astype(np.float32)
-    y = (spec.fit_targets(rng, 48) if spec.fit_targets else
-         (x @ rng.normal(size=(3, 1)) + 0.3 * rng.normal(size=(48, 1))).astype(np.float32))
-    kernel = (0.1 * rng.normal(size=(3, y.shape[1]))).astype(np.float32)
-    bias = np.zeros(y.shape[1], dtype=np.float32)
-    params = dict(x=x, y=y, kernel=kernel, bias=bias, activation=spec.fit_activation)
+    y = targets(rng, 48)
+    kernel = (0.3 * rng.normal(size=(3, units))).astype(np.float32)
+    bias = np.zeros(units, dtype=np.float32)
+    params = dict(x=x, y=y, kernel=kernel, bias=bias, activation=activation, kwargs=kwargs)
 
     def run(ctx: Context) -> Outcome:
         expected, got = ctx.both("fit", **params)
         if not np.isfinite(got["loss"]).all():
-            return Outcome(False, f"model.fit with your loss gave a non-finite loss: {got['loss']}")
-        outcome = compare(expected["loss"], got["loss"], 1e-3, 1e-5, False,
-                          "model.fit (3 epochs, graph mode): the loss per epoch")
+            return Outcome(False, "model.fit with your loss gave a non-finite loss"
+                           + ("" if hidden else f": {got['loss']}"))
+        what = f"model.fit (3 epochs, graph mode, {activation} outputs{', ' + _kw_text(kwargs) if kwargs else ''})"
+        outcome = compare(expected["loss"], got["loss"], 1e-3, 1e-5, hidden, what + ": the loss per epoch")
         if not outcome.passed:
             return outcome
-        return compare(expected["kernel"], got["kernel"], 1e-3, 1e-5, False,
-                       "model.fit (3 epochs, graph mode): the trained weights")
+        return compare(expected["kernel"], got["kernel"], 1e-3, 1e-5, hidden, what + ": the trained weights")
     return run
+
+
+def regression_targets(rng, n):
+    """Targets for a fit check of a regression loss (the check compares training runs, not fits)."""
+    return rng.normal(size=(n, 1)).astype(np.float32)
 
 
 # --------------------------------------------------------------------------- input makers
@@ -212,20 +226,23 @@ def _binary_accuracy(ex, rng, hidden):
 
 # --------------------------------------------------------------------------- chapter 02
 
-def _common_mistakes(value_fn, name):
-    def mistakes(y_true, y_pred, kwargs):
-        elementwise = value_fn(_e(y_true, y_pred), kwargs)
-        return [
-            (elementwise.sum(axis=-1), "you summed over the last axis instead of taking the mean"),
-            (elementwise.mean(), "you averaged over the whole batch; Keras returns one value per sample"),
-            (elementwise, "the last axis is not reduced: take the mean over axis=-1"),
-        ]
-    return mistakes
+def reduction_mistakes(el, reduce="mean"):
+    """The usual reduction slips, given the element-wise losses."""
+    with np.errstate(all="ignore"):
+        right = el.mean(axis=-1) if reduce == "mean" else el.sum(axis=-1)
+        out = [(el.sum(axis=-1), "you summed over the last axis instead of taking the mean")
+               if reduce == "mean" else
+               (el.mean(axis=-1), "you averaged over the last axis: crossentropy sums y_true·log(p) "
+                                  "over the classes")]
+        out += [(right.mean(), "you averaged over the whole batch; Keras returns one value per sample"),
+                (el, "the last axis is not reduced: " + ("take the mean" if reduce == "mean" else "sum")
+                     + " over axis=-1")]
+    return out
 
 
 def _mse_mistakes(y_true, y_pred, kwargs):
     e = _e(y_true, y_pred)
-    return _common_mistakes(lambda e, kw: e ** 2, "mse")(y_true, y_pred, kwargs) + [
+    return reduction_mistakes(e ** 2) + [
         (np.sqrt((e ** 2).mean(axis=-1)), "you took the square root: that is RMSE, not MSE"),
         (np.abs(e).mean(axis=-1), "you used the absolute error (MAE) instead of the squared error"),
     ]
@@ -233,7 +250,7 @@ def _mse_mistakes(y_true, y_pred, kwargs):
 
 def _mae_mistakes(y_true, y_pred, kwargs):
     e = _e(y_true, y_pred)
-    return _common_mistakes(lambda e, kw: np.abs(e), "mae")(y_true, y_pred, kwargs) + [
+    return reduction_mistakes(np.abs(e)) + [
         ((e ** 2).mean(axis=-1), "you squared the error (MSE) instead of taking its absolute value"),
         (e.mean(axis=-1), "the absolute value is missing: positive and negative errors cancel"),
         ((-e).mean(axis=-1), "the absolute value is missing: positive and negative errors cancel"),
@@ -248,7 +265,7 @@ def _huber_np(e, delta):
 def _huber_mistakes(y_true, y_pred, kwargs):
     e, d = _e(y_true, y_pred), kwargs.get("delta", 1.0)
     a = np.abs(e)
-    out = _common_mistakes(lambda e, kw: _huber_np(e, d), "huber")(y_true, y_pred, kwargs) + [
+    out = reduction_mistakes(_huber_np(e, d)) + [
         (np.where(a <= d, e ** 2, d * a - 0.5 * d ** 2).mean(axis=-1),
          "the 0.5 is missing from the quadratic part: it is 0.5·e² for |e| ≤ delta"),
         (np.where(a <= d, 0.5 * e ** 2, d * a).mean(axis=-1),
@@ -265,7 +282,7 @@ def _log_cosh_mistakes(y_true, y_pred, kwargs):
     e = _e(y_true, y_pred)
     with np.errstate(over="ignore"):
         naive = np.log(np.cosh(e))
-    return _common_mistakes(lambda e, kw: np.logaddexp(e, -e) - np.log(2.0), "log_cosh")(y_true, y_pred, kwargs) + [
+    return reduction_mistakes(np.logaddexp(e, -e) - np.log(2.0)) + [
         (naive.mean(axis=-1), "log(cosh(e)) overflows to inf for large errors; use "
                               "e + softplus(-2e) - log(2), which is the same function, computed stably"),
     ]
