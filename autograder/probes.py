@@ -45,14 +45,12 @@ def as_numpy(value, what: str = "the return value") -> np.ndarray:
             value = np.asarray([as_numpy(v, what) for v in value])
         except ValueError:
             raise ProbeError(f"{what} is a ragged list; return an array or tensor") from None
-    if not isinstance(value, np.ndarray) or type(value) is not np.ndarray:
-        if isinstance(value, np.ndarray):          # a subclass: take the plain data
-            value = np.array(value, copy=True).view(np.ndarray)
-        else:
-            raise ProbeError(f"{what} is a {type(value).__name__}, not a number, array or tensor")
+    if not isinstance(value, np.ndarray):
+        raise ProbeError(f"{what} is a {type(value).__name__}, not a number, array or tensor")
+    value = np.array(value)          # a copy, and a plain ndarray even from a subclass
     if value.dtype.kind not in "biuf":
         raise ProbeError(f"{what} has dtype {value.dtype}; expected numbers")
-    return np.array(value, copy=True)
+    return value
 
 
 def _tensors(args):

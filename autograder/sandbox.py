@@ -332,7 +332,6 @@ class Child:
     def load(self, cells, forbidden, cell_seconds, budget):
         """Run the cells; returns (loaded message, index of a hung cell or None)."""
         deadline = time.monotonic() + budget
-        self.sock.settimeout(max(1.0, min(cell_seconds + 5, deadline - time.monotonic())))
         current = None
         try:
             wire.send(self.sock, {"op": "load", "cells": cells, "forbidden": forbidden,

@@ -8,7 +8,7 @@ checks draw their inputs from a seed given at grading time.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -41,7 +41,6 @@ class Context:
     reference: object       # same interface, Keras-backed, in this process
     exercise: str
     hidden: bool = False
-    notes: list = field(default_factory=list)
 
     def both(self, op, **params):
         """(expected, got): the reference's answer and the learner's.
@@ -114,8 +113,6 @@ def compare(expected, got, rtol, atol, hidden, inputs_text, mistakes=()) -> Outc
     """Compare arrays; on failure say where, what was expected (unless hidden) and which slip it looks like."""
     expected, got = np.asarray(expected, dtype=np.float64), np.asarray(got, dtype=np.float64)
     if got.shape != expected.shape:
-        if got.size == expected.size and got.size:
-            pass  # fall through to a shape message below
         msg = f"{inputs_text}: expected shape {expected.shape}, got {got.shape}"
         return Outcome(False, _with_mistake(msg, got, mistakes, expected, rtol, atol))
     close = np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import Check, Context, Outcome, builder, compare, describe_input, guarded, tolerances
+from . import Check, Context, Outcome, builder, compare, guarded, tolerances
 from .losses import LossSpec, _edges, _kw_text, _shape, _values, fit_check, graph_cases, reduction_mistakes
 
 EPS = 1e-7      # keras.config.epsilon(), for the NumPy mistake catalogues only (the reference is Keras)
