@@ -19,7 +19,6 @@ CHECK_MARK = "NBVAL_CHECK_OUTPUT"
 
 def refresh(path: Path, timeout: int = 300) -> float:
     nb = nbformat.read(path, as_version=4)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()

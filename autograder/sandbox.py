@@ -27,6 +27,7 @@ import threading
 import time
 
 from . import probes, wire
+from .quiet import QUIET_TENSORFLOW, quiet_tensorflow
 
 MEMORY_HEADROOM = 3 * 1024 ** 3        # bytes of address space beyond what the zygote had
 CPU_SECONDS = 600
@@ -212,7 +213,7 @@ def _end_strays(keep=()):
 
 def zygote_main(fd: int):
     """Import the heavy libraries, then fork a child for every spawn request."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_tensorflow()
     os.environ["MPLBACKEND"] = "Agg"
     os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
     control = socket.socket(fileno=fd)
@@ -270,7 +271,7 @@ class Zygote:
 
     def __init__(self):
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+        env = dict(os.environ, MPLBACKEND="Agg", **QUIET_TENSORFLOW)
         self.process = subprocess.Popen(
             [sys.executable, "-c", f"from autograder.sandbox import zygote_main; zygote_main({theirs.fileno()})"],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
