@@ -1,12 +1,11 @@
 """Execute the solution notebooks and store only the outputs the tests compare.
 
-Cells whose source carries `# NBVAL_CHECK_OUTPUT` keep their outputs (nbval
-re-runs them and compares); every other cell is stored without outputs, so the
+Cells tagged `nbval-check-output` keep their outputs (nbval re-runs them and
+compares); every other cell is stored without outputs, so the
 repository holds no plots or widget state, and diffs stay readable.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-CHECK_MARK = "NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"
 
 
 def refresh(path: Path, timeout: int = 300) -> float:
@@ -26,7 +25,7 @@ def refresh(path: Path, timeout: int = 300) -> float:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        if CHECK_MARK not in cell.source:
+        if CHECK_TAG not in cell.metadata.get("tags", []):
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 import sys
 from pathlib import Path
 
@@ -25,10 +24,6 @@ NOTEBOOKS = ROOT / "notebooks"
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 STUB_TAG = "raises-exception"
-_BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)" + re.escape(BEGIN) + r"[^\n]*\n.*?^[ \t]*" + re.escape(END) + r"[^\n]*(\n|$)",
-    re.MULTILINE | re.DOTALL,
-)
 
 
 class ReleaseError(Exception):
@@ -52,17 +47,48 @@ def hint_for(source: str) -> str:
     return "Write your solution here."
 
 
+def _marker(line: str) -> str | None:
+    """BEGIN or END when the line is a solution marker (alone on its line but for a comment)."""
+    stripped = line.strip()
+    for marker in (BEGIN, END):
+        if stripped.startswith(marker):
+            return marker
+    if "BEGIN SOLUTION" in line or "END SOLUTION" in line:
+        return "malformed"
+    return None
+
+
 def stub_source(source: str, path: str = "<cell>") -> str:
-    """The cell with every solution block replaced by a NotImplementedError stub."""
-    if source.count(BEGIN) != source.count(END):
-        raise ReleaseError(f"{path}: unbalanced {BEGIN!r} / {END!r} markers")
+    """The cell with every solution block replaced by a NotImplementedError stub.
+
+    Markers are read line by line: each BEGIN must be closed by an END before the
+    next BEGIN, every END needs its BEGIN, and a marker must stand on a line of its
+    own. Anything else is a ReleaseError naming the cell and the line, because a
+    half-understood block could leak a solution into notebooks/.
+    """
     hint = hint_for(source)
-
-    def replace(match: re.Match) -> str:
-        indent = match.group("indent")
-        return f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError({hint!r})\n"
-
-    return _BLOCK.sub(replace, source)
+    out, begin_line = [], None
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        marker = _marker(line)
+        if marker == "malformed":
+            raise ReleaseError(f"{path}, line {number}: a solution marker must stand alone on its line "
+                               f"as {BEGIN!r} or {END!r}: {line.strip()!r}")
+        if marker == BEGIN:
+            if begin_line is not None:
+                raise ReleaseError(f"{path}, line {number}: {BEGIN!r} inside the solution block opened "
+                                   f"on line {begin_line} (nested markers)")
+            begin_line = number
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError({hint!r})\n")
+        elif marker == END:
+            if begin_line is None:
+                raise ReleaseError(f"{path}, line {number}: {END!r} without a {BEGIN!r} before it")
+            begin_line = None
+        elif begin_line is None:
+            out.append(line)
+    if begin_line is not None:
+        raise ReleaseError(f"{path}, line {begin_line}: {BEGIN!r} is never closed by {END!r}")
+    return "".join(out)
 
 
 SELF_CHECK_IMPORT = "from autograder import self_check"
@@ -78,27 +104,37 @@ def repository_url() -> str:
     return str(config.get("repository", {}).get("url", "")).rstrip("/")
 
 
-def installing_import(url: str) -> str:
-    """The self-check import, installing the course package first where it is missing (Colab)."""
-    return ("try:\n"
-            f"    {SELF_CHECK_IMPORT}\n"
-            "except ImportError:  # e.g. on Colab: install the course's checks first\n"
-            f"    %pip install --quiet \"git+{url}\"\n"
-            f"    {SELF_CHECK_IMPORT}")
+def install_cell(url: str) -> nbformat.NotebookNode:
+    """The learner notebook's first cell: install the course's checks and quizzes where missing.
+
+    `--no-deps` keeps pip away from what the machine already has (Colab's own
+    TensorFlow and Keras); only the course package and jupyterquiz are added.
+    """
+    source = ("# Only where the course is not installed (Colab, say): add its checks and quizzes,\n"
+              "# and nothing else (your TensorFlow and Keras stay as they are).\n"
+              "try:\n"
+              "    import autograder, jupyterquiz\n"
+              "except ImportError:\n"
+              f"    %pip install --quiet --no-deps \"git+{url}\" \"jupyterquiz>=2.9\"")
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = "install-course"
+    return cell
 
 
 def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter) -> nbformat.NotebookNode:
     nb = copy.deepcopy(solution)
     url = repository_url()
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         tags = list(cell.metadata.get("tags", []))
-        if cell.cell_type == "code" and url and SELF_CHECK_IMPORT in cell.source and "self_check(" in cell.source:
-            cell.source = cell.source.replace(SELF_CHECK_IMPORT, installing_import(url), 1)
+        has_marker = "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source
+        if has_marker and cell.cell_type != "code":
+            raise ReleaseError(f"{chapter.slug} cell {index} ({cell.cell_type}): solution markers "
+                               "belong in code cells only")
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-            if BEGIN in cell.source:
-                cell.source = stub_source(cell.source, f"{chapter.slug} cell {cell.get('id', '?')}")
+            if has_marker:
+                cell.source = stub_source(cell.source, f"{chapter.slug} cell {index} (id {cell.get('id', '?')})")
                 tags = [t for t in tags if t != "hide-input"]
                 if STUB_TAG not in tags:
                     tags.append(STUB_TAG)
@@ -112,6 +148,8 @@ def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter
             cell.metadata["tags"] = tags
         else:
             cell.metadata.pop("tags", None)
+    if url:
+        nb.cells.insert(1, install_cell(url))      # after the title
     nb.metadata["course"] = {
         "chapter": chapter.id,
         "exercises": [ex.name for ex in exercises.exercises_for(chapter.id)],

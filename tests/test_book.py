@@ -84,14 +84,113 @@ def test_exercise_solutions_are_folded(built):
         assert html.count("tag_hide-input") >= len(solution_cells)
 
 
-def test_quizzes_are_on_the_page_without_their_code(built):
+def quiz_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and "show_quiz(" in c.source]
+
+
+def solution(stem):
+    return nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
+
+
+def test_every_quiz_is_on_its_page_once_with_its_own_id_and_without_its_code(built):
     for stem in toc_chapters():
         html = (HTML / "solutions" / f"{stem}.html").read_text(encoding="utf-8")
-        nb = nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
-        quizzes = sum("display_quiz" in c.source for c in nb.cells)
-        assert quizzes >= 1
-        assert html.count("JCResponses") >= quizzes
-        assert "display_quiz(" not in visible_text(html)
+        quizzes = quiz_cells(solution(stem))
+        ids = re.findall(r'<div id="([A-Za-z]{12})" data-shufflequestions', html)
+        assert len(quizzes) >= 1
+        assert len(ids) == len(quizzes), f"{stem}: {len(quizzes)} quiz cells, {len(ids)} quizzes on the page"
+        assert len(set(ids)) == len(ids), f"{stem}: two quizzes share an element id"
+        assert "show_quiz(" not in visible_text(html)
+
+
+def test_quiz_cells_use_show_quiz_not_display_quiz(built):
+    # display_quiz names its element from the global random state, which the chapters reseed.
+    for stem in toc_chapters():
+        assert not any("display_quiz(" in c.source for c in solution(stem).cells if c.cell_type == "code")
+
+
+def test_no_answer_cell_prints_above_its_quiz(built):
+    # The cell just before a quiz may compute and assert its answer, but must not show it.
+    for stem in toc_chapters():
+        cells = [c for c in solution(stem).cells if c.cell_type == "code"]
+        for before, cell in zip(cells, cells[1:]):
+            if "show_quiz(" in cell.source and "nbval-check-output" in before.metadata.get("tags", []):
+                assert "remove-cell" in before.metadata.get("tags", []), \
+                    f"{stem}: the answer cell before a quiz is shown on the page:\n{before.source[:200]}"
+
+
+def _executed(stem):
+    return nbformat.read(HTML.parent / "jupyter_execute" / "solutions" / f"{stem}.ipynb", as_version=4)
+
+
+def _makes_an_image(cell):
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def test_every_plot_is_declared_as_a_figure_with_caption_and_alt_text(built):
+    for stem in toc_chapters():
+        for index, cell in enumerate(_executed(stem).cells):
+            if cell.cell_type != "code" or "remove-cell" in cell.metadata.get("tags", []):
+                continue
+            declared = cell.metadata.get("mystnb", {})
+            if _makes_an_image(cell):
+                assert declared.get("figure", {}).get("caption"), f"{stem} cell {index}: a plot without a caption"
+                assert declared.get("figure", {}).get("name"), f"{stem} cell {index}: a figure without a name"
+                assert len(declared.get("image", {}).get("alt", "")) > 20, f"{stem} cell {index}: no alt text"
+            elif "figure" in declared:
+                raise AssertionError(f"{stem} cell {index}: declares a figure but made no image "
+                                     "(is MPLBACKEND=Agg set for the kernel?)")
+
+
+def test_every_figure_reaches_its_page_with_caption_and_alt_text(built):
+    for stem in toc_chapters():
+        html = (HTML / "solutions" / f"{stem}.html").read_text(encoding="utf-8")
+        made = sum(_makes_an_image(c) for c in _executed(stem).cells
+                   if "remove-cell" not in c.metadata.get("tags", []))
+        figures = re.findall(r"<figure\b.*?</figure>", html, flags=re.S)
+        with_everything = [f for f in figures
+                           if re.search(r'<img [^>]*alt="[^"]{20,}"', f) and "<figcaption>" in f]
+        assert made >= 1
+        assert len(with_everything) == made, f"{stem}: {made} plots, {len(with_everything)} captioned figures"
+        for img in re.findall(r'<img [^>]*src="([^"]+)"', html):
+            assert (HTML / "solutions" / img).resolve().exists(), f"{stem}: missing image {img}"
+
+
+def test_pages_show_no_test_markers(built):
+    for stem in toc_chapters():
+        text = visible_text((HTML / "solutions" / f"{stem}.html").read_text(encoding="utf-8"))
+        for marker in ("NBVAL", "nbval", "# YOUR CODE HERE"):
+            assert marker not in text, f"{stem} shows {marker!r}"
+
+
+def test_the_self_check_on_the_site_says_it_ran_the_reference_solutions(built):
+    for stem in toc_chapters():
+        cells = solution(stem).cells
+        assert "self_check(" in cells[-1].source
+        assert cells[-2].cell_type == "markdown" and "reference solutions" in cells[-2].source
+
+
+def test_chapter_pages_link_only_to_pages_that_exist(built):
+    # Links written in a chapter's prose ("see chapter 06") must point at a written chapter.
+    for stem in toc_chapters():
+        for cell in solution(stem).cells:
+            if cell.cell_type == "markdown":
+                for number in re.findall(r"[Cc]hapters? (\d\d)", cell.source):
+                    assert any(s.startswith(number) for s in toc_chapters()), \
+                        f"{stem} refers to chapter {number}, which is not written"
+
+
+def test_references_page_lists_exactly_the_links_the_chapters_cite(built):
+    def links(text):
+        return set(re.findall(r"\]\((https?://[^)\s]+)\)", text))
+    cited = set()
+    for stem in toc_chapters():
+        for cell in solution(stem).cells:
+            if cell.cell_type == "markdown" and cell.source.startswith("## Further reading"):
+                cited |= links(cell.source)
+    listed = links((ROOT / "book" / "references.md").read_text(encoding="utf-8"))
+    assert cited - listed == set(), f"cited by a chapter, missing from references: {sorted(cited - listed)}"
+    assert listed - cited == set(), f"on the references page, cited by no chapter: {sorted(listed - cited)}"
 
 
 def test_chapter_pages_link_to_their_learner_notebook(built):

@@ -1,43 +1,91 @@
-"""pyproject.toml (pip) and environment.yml (conda, Binder) name the same dependencies."""
+"""One set of dependencies: pyproject.toml names them, constraints.txt pins them, environment.yml reuses both."""
+import re
 import tomllib
 from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+SELF = canonicalize_name(PROJECT["name"])
 
 
-def _normalise(spec: str) -> str:
-    req = Requirement(spec)
-    marker = f"; {req.marker}" if req.marker else ""
-    return f"{req.name.lower().replace('_', '-')}{req.specifier}{marker}"
+def requirements(group=None):
+    specs = PROJECT["dependencies"] if group is None else PROJECT["optional-dependencies"][group]
+    return [Requirement(s) for s in specs]
 
 
-def pip_dependencies():
-    return {_normalise(d) for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+def pins():
+    found = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            req = Requirement(line)
+            found[canonicalize_name(req.name)] = req
+    return found
 
 
-def conda_pip_dependencies():
+def all_requirements():
+    reqs = requirements()
+    for group in PROJECT["optional-dependencies"]:
+        reqs += [r for r in requirements(group) if canonicalize_name(r.name) != SELF]
+    return reqs
+
+
+def test_core_dependencies_are_only_what_the_self_check_and_grader_need():
+    names = {canonicalize_name(r.name) for r in requirements()}
+    assert names == {"keras", "numpy", "nbformat", "tensorflow", "tensorflow-cpu"}
+
+
+def test_core_dependencies_have_lower_bounds_and_no_pins():
+    for req in requirements():
+        assert req.specifier, f"{req.name} has no lower bound"
+        assert all(spec.operator == ">=" for spec in req.specifier), f"{req} pins or caps a version"
+
+
+def test_on_linux_x86_64_the_course_asks_for_exactly_one_tensorflow():
+    env = {"sys_platform": "linux", "platform_machine": "x86_64"}
+    tfs = [r.name for r in requirements() if "tensorflow" in r.name and (r.marker is None or r.marker.evaluate(env))]
+    assert tfs == ["tensorflow-cpu"]
+    env = {"sys_platform": "darwin", "platform_machine": "arm64"}
+    tfs = [r.name for r in requirements() if "tensorflow" in r.name and (r.marker is None or r.marker.evaluate(env))]
+    assert tfs == ["tensorflow"]
+
+
+def test_every_dependency_is_pinned_in_constraints_within_its_range():
+    found = pins()
+    linux = {"sys_platform": "linux", "platform_machine": "x86_64"}
+    for req in all_requirements():
+        if req.marker is not None and not req.marker.evaluate(linux):
+            continue                      # constraints.txt is made on Linux x86_64
+        pin = found.get(canonicalize_name(req.name))
+        assert pin is not None, f"{req.name} is not pinned in constraints.txt"
+        (spec,) = pin.specifier
+        assert spec.operator == "==", f"constraints.txt should pin {pin.name} exactly"
+        assert req.specifier.contains(spec.version, prereleases=True), f"{pin} is outside {req}"
+
+
+def test_dev_extra_includes_the_notebook_extra():
+    assert any(canonicalize_name(r.name) == SELF and r.extras == {"notebooks"} for r in requirements("dev"))
+
+
+def test_environment_yml_installs_the_same_as_make():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_lists = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
-    assert len(pip_lists) == 1, "environment.yml should have exactly one pip: section"
-    return {_normalise(d) for d in pip_lists[0] if not d.startswith("-e")}
+    assert pip_lists == [["-c constraints.txt", "-e .[dev]"]]
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r'pip install .*-c constraints\.txt -e "\.\[dev\]"', makefile)
 
 
-def test_environment_yml_names_the_same_dependencies_as_pyproject():
-    pip, conda = pip_dependencies(), conda_pip_dependencies()
-    assert pip - conda == set(), f"in pyproject.toml only: {sorted(pip - conda)}"
-    assert conda - pip == set(), f"in environment.yml only: {sorted(conda - pip)}"
-
-
-def test_environment_yml_installs_the_course_package():
+def test_environment_yml_python_is_the_one_constraints_txt_was_made_for():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    assert "-e ." in pip
+    assert "python=3.11" in env["dependencies"]
+    assert "Python 3.11" in (ROOT / "constraints.txt").read_text().splitlines()[1]
 
 
-def test_jupyter_book_is_pinned_below_2_because_2_needs_internet_to_build():
-    jb = next(Requirement(d) for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-              if d.startswith("jupyter-book"))
+def test_jupyter_book_stays_below_2_because_2_needs_internet_to_build():
+    jb = next(r for r in requirements("dev") if r.name == "jupyter-book")
     assert not jb.specifier.contains("2.0.0")
+    assert not pins()["jupyter-book"].specifier.contains("2.0.0")

@@ -1,9 +1,11 @@
 """`python -m autograder release` turns solutions into learner notebooks."""
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from autograder import exercises, release
 
@@ -27,7 +29,6 @@ def test_release_check_names_a_stale_notebook(tmp_path, monkeypatch):
     monkeypatch.setattr(release, "SOLUTIONS", solutions)
     monkeypatch.setattr(release, "NOTEBOOKS", notebooks)
     monkeypatch.setattr(release, "ROOT", tmp_path)
-    import io
     out = io.StringIO()
     assert release.release(check=True, out=out) == 1
     assert "stale: notebooks/02_regression_losses.ipynb" in out.getvalue()
@@ -50,13 +51,95 @@ def test_solution_block_becomes_a_stub_with_the_registry_hint():
     compile(stub, "<stub>", "exec")
 
 
-def test_unbalanced_markers_are_an_error():
-    try:
-        release.stub_source("### BEGIN SOLUTION\nx = 1\n")
-    except release.ReleaseError as exc:
-        assert "unbalanced" in str(exc)
-    else:
-        raise AssertionError("expected ReleaseError")
+def _release_error(source):
+    with pytest.raises(release.ReleaseError) as info:
+        release.stub_source(source, "03_x cell 7")
+    assert "03_x cell 7" in str(info.value)
+    return str(info.value)
+
+
+def test_an_unclosed_begin_marker_is_an_error_naming_its_line():
+    message = _release_error("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
+    assert "line 2" in message and "never closed" in message
+
+
+def test_an_end_marker_without_begin_is_an_error():
+    message = _release_error("def f():\n    return 1\n    ### END SOLUTION\n")
+    assert "line 3" in message and "without" in message
+
+
+def test_markers_out_of_order_are_an_error():
+    # END before BEGIN: the counts balance, the order does not.
+    message = _release_error("    ### END SOLUTION\nsecret = 1\n    ### BEGIN SOLUTION\n")
+    assert "line 1" in message
+
+
+def test_nested_markers_are_an_error():
+    source = ("def f():\n    ### BEGIN SOLUTION\n    a = 1\n    ### BEGIN SOLUTION\n"
+              "    b = 2\n    ### END SOLUTION\n    ### END SOLUTION\n")
+    message = _release_error(source)
+    assert "nested" in message and "line 4" in message
+
+
+def test_a_marker_sharing_its_line_with_code_is_an_error():
+    message = _release_error("def f():\n    return 1  ### BEGIN SOLUTION\n    ### END SOLUTION\n")
+    assert "alone on its line" in message
+
+
+def test_two_blocks_in_one_cell_both_become_stubs():
+    source = ("def f():\n    ### BEGIN SOLUTION\n    return 'first secret'\n    ### END SOLUTION\n\n"
+              "def g():\n    ### BEGIN SOLUTION\n    return 'second secret'\n    ### END SOLUTION\n")
+    stub = release.stub_source(source)
+    assert "secret" not in stub
+    assert stub.count("raise NotImplementedError") == 2
+    compile(stub, "<stub>", "exec")
+
+
+def test_markers_in_a_markdown_cell_are_an_error():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("Answer:\n### BEGIN SOLUTION\n42\n### END SOLUTION")]
+    with pytest.raises(release.ReleaseError, match="code cells only"):
+        release.learner_notebook(nb, exercises.chapter("02"))
+
+
+def test_release_check_fails_and_names_the_cell_on_malformed_markers(tmp_path, monkeypatch):
+    solutions, notebooks = tmp_path / "solutions", tmp_path / "notebooks"
+    solutions.mkdir()
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("def mse(y_true, y_pred):\n    ### BEGIN SOLUTION\n    return 0\n")]
+    nbformat.write(nb, solutions / "02_regression_losses.ipynb")
+    monkeypatch.setattr(release, "SOLUTIONS", solutions)
+    monkeypatch.setattr(release, "NOTEBOOKS", notebooks)
+    with pytest.raises(release.ReleaseError, match=r"02_regression_losses cell 1 .*line 2"):
+        release.release(check=True, out=io.StringIO())
+
+
+def test_no_solution_line_reaches_the_learner_notebooks():
+    for path in release.solution_paths():
+        solution = nbformat.read(path, as_version=4)
+        learner = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
+        learner_code = "\n".join(c.source for c in learner.cells if c.cell_type == "code")
+        for cell in solution.cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if "### BEGIN SOLUTION" in line or "### END SOLUTION" in line:
+                    inside = "BEGIN" in line
+                    continue
+                if inside and len(line.strip()) > 12:
+                    assert line.strip() not in learner_code, f"{path.name}: solution line in notebooks/: {line.strip()}"
+
+
+def test_learner_notebook_installs_only_the_course_and_jupyterquiz_where_they_are_missing():
+    for path in release.solution_paths():
+        learner = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
+        install = learner.cells[1]
+        assert install.cell_type == "code" and "%pip install" in install.source
+        pip_line = next(line for line in install.source.splitlines() if "%pip install" in line)
+        assert "--no-deps" in pip_line
+        assert "tensorflow" not in pip_line and "[dev]" not in pip_line and "==" not in pip_line
+        assert install.source.index("except ImportError") < install.source.index("%pip")
 
 
 def test_learner_notebooks_carry_no_solutions_no_outputs_and_their_chapter():
