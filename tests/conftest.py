@@ -1,10 +1,9 @@
 """Shared by the tests: a quiet TensorFlow, and where the submission corpus lives."""
-import os
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # for this process and every subprocess
+import autograder  # noqa: F401  (sets TensorFlow's quiet environment for this process and its children)
 
 SUBMISSIONS = Path(__file__).resolve().parent / "submissions"
 

@@ -70,7 +70,8 @@ def test_every_chapter_has_a_page(built):
 def test_pages_show_no_tracebacks_or_tensorflow_noise(built):
     for page in HTML.rglob("*.html"):
         text = visible_text(page.read_text(encoding="utf-8"))
-        for noise in ("Traceback (most recent call last)", "I0000", "E0000", "oneDNN", "UserWarning",
+        for noise in ("Traceback (most recent call last)", "I0000", "E0000", "port.cc:",
+                      "absl::InitializeLog", "UserWarning",
                       "DeprecationWarning", "WARNING:tensorflow"):
             assert noise not in text, f"{page.relative_to(HTML)} shows {noise!r}"
 
@@ -244,7 +245,7 @@ def browser(built):
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = chromium.new_page()
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
         offsite = []
         page.on("request", lambda r: offsite.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
         yield page, f"http://127.0.0.1:{server.server_address[1]}", offsite
@@ -259,14 +260,82 @@ def test_formulas_render_without_a_cdn(browser):
     assert [u for u in offsite if "mathjax" in u.lower()] == []
 
 
-def test_quiz_renders_and_answers_with_feedback(browser):
+_QUIZZES_JS = """() => Array.from(document.querySelectorAll('div[data-shufflequestions]')).map(div => {
+    const qs = window['questions' + div.id];
+    const box = div.getBoundingClientRect();
+    return {id: div.id, height: box.height, questions: qs};
+})"""
+
+
+def _answer(page, quiz_id, question, answer):
+    """Give one answer to a quiz and return (its feedback text, whether it was marked correct)."""
+    root = page.locator(f"#{quiz_id}")
+    if question["type"] == "multiple_choice":
+        root.locator(".MCButton").nth(question["answers"].index(answer)).click()
+    else:
+        value = answer["value"] if answer.get("type") == "value" else answer["range"][0]
+        box = root.locator("input.Input-text").first
+        box.fill(str(value))
+        box.press("Enter")
+    feedback = root.locator(".Feedback").first
+    feedback.wait_for(timeout=5000)
+    return feedback.inner_text().strip(), "correct" in (feedback.get_attribute("class") or "").split()
+
+
+def test_every_quiz_renders_and_marks_a_wrong_and_a_right_answer(browser):
     page, base, _ = browser
-    page.goto(f"{base}/solutions/01_losses_and_metrics.html")
-    choice = page.locator(".MCButton").nth(1)            # the first quiz's second answer is wrong
-    choice.wait_for(timeout=15000)
-    choice.click()
-    feedback = page.locator(".Feedback").first
-    assert "gradient" in feedback.inner_text().lower()
+    for stem in toc_chapters():
+        page.goto(f"{base}/solutions/{stem}.html")
+        page.wait_for_selector("div.Quiz", timeout=15000)
+        quizzes = page.evaluate(_QUIZZES_JS)
+        assert len(quizzes) == len(quiz_cells(solution(stem))), stem
+        for n, quiz in enumerate(quizzes, start=1):
+            assert quiz["height"] > 40, f"{stem} quiz {n} is invisible ({quiz['height']} px high)"
+            question = quiz["questions"][0]
+            wrong = next(a for a in question["answers"] if not a["correct"] and "feedback" in a)
+            right = next(a for a in question["answers"] if a["correct"])
+            text, correct = _answer(page, quiz["id"], question, wrong)
+            assert not correct and text == wrong["feedback"].strip(), f"{stem} quiz {n}, wrong answer"
+            text, correct = _answer(page, quiz["id"], question, right)
+            assert correct, f"{stem} quiz {n}: the right answer was not marked correct"
+
+
+_OVERFLOW_JS = """() => {
+    const article = document.querySelector('article.bd-article');
+    const edge = article.getBoundingClientRect().right + 1;
+    const bad = [];
+    if (document.scrollingElement.scrollWidth > window.innerWidth) bad.push('the page itself');
+    for (const el of article.querySelectorAll('*')) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0) continue;
+        const style = getComputedStyle(el);
+        const scrolls = ['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+        if (scrolls || box.right > edge) {
+            bad.push(el.tagName + '.' + el.className + ': ' + (el.innerText || '').slice(0, 60));
+        }
+    }
+    return bad;
+}"""
+
+
+def test_nothing_on_a_chapter_page_scrolls_sideways_at_1280_px(browser):
+    page, base, _ = browser
+    for stem in toc_chapters():
+        page.goto(f"{base}/solutions/{stem}.html")
+        page.wait_for_selector("mjx-container", timeout=15000)
+        page.wait_for_timeout(500)
+        assert page.evaluate(_OVERFLOW_JS) == [], stem
+
+
+def test_every_figure_is_drawn_in_the_browser(browser):
+    page, base, _ = browser
+    for stem in toc_chapters():
+        page.goto(f"{base}/solutions/{stem}.html")
+        page.wait_for_load_state("load")
+        sizes = page.evaluate("""() => Array.from(document.querySelectorAll('figure img'))
+            .map(img => [img.naturalWidth, img.getBoundingClientRect().width])""")
+        assert sizes, stem
+        assert all(natural > 100 and shown > 200 for natural, shown in sizes), f"{stem}: {sizes}"
 
 
 def test_exercise_solutions_are_hidden_until_clicked(browser):
