@@ -1,8 +1,10 @@
 """The learner's self-check: public checks only, one readable line per check.
 
 `self_check("02")` in a notebook runs the checks on the functions defined in
-that notebook; `python -m autograder check NOTEBOOK` runs the same checks on a
-saved notebook, in the sandbox.
+that notebook, prints the report, and then raises `SelfCheckFailed` unless every
+check passed, so the cell fails (in Jupyter, and under `pytest --nbval-lax`) until
+the exercises are done. `python -m autograder check NOTEBOOK` runs the same checks
+on a saved notebook, in the sandbox.
 """
 from __future__ import annotations
 
@@ -14,6 +16,10 @@ from .runner import InProcess, Result, run_exercise
 from .shortcuts import find_shortcuts
 
 PASS, FAIL = "✓", "✗"
+
+
+class SelfCheckFailed(AssertionError):
+    """Some public checks fail; the printed report above says which."""
 
 
 def _names_for(selection) -> list[str]:
@@ -58,8 +64,9 @@ def _source_of(obj) -> list[str]:
 def self_check(*selection, namespace=None, quiet=False) -> bool | None:
     """Run the public checks of a chapter ("02") or of named exercises on this notebook's code.
 
-    Prints one line per check and returns nothing (so nothing is echoed twice);
-    with quiet=True, prints nothing and returns True when everything passes.
+    Prints one line per check, then raises SelfCheckFailed unless all of them
+    pass (returns nothing, so nothing is echoed twice). With quiet=True it prints
+    nothing, raises nothing, and returns True when everything passes.
     """
     from .probes import Tripwires
     if namespace is None:
@@ -79,4 +86,7 @@ def self_check(*selection, namespace=None, quiet=False) -> bool | None:
         return all(r.passed for r in results)
     heading = "Self-check" if not selection else f"Self-check ({', '.join(map(str, selection))})"
     print(format_report(results, heading))
+    failing = sum(not r.passed for r in results)
+    if failing or not results:
+        raise SelfCheckFailed(f"{failing} of {len(results)} checks fail (the report above says which)")
     return None
