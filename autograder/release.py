@@ -161,23 +161,46 @@ def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter
     return nb
 
 
+NBGRADER_SCHEMA_VERSION = 3
+
+
+def with_nbgrader_metadata(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The solution notebook with nbgrader's metadata on each cell that holds solution markers.
+
+    nbgrader (`nbgrader generate_assignment`) reads solution regions only in cells
+    marked `solution: true`; with this metadata an instructor can use solutions/
+    as nbgrader source notebooks. The grade_id is the exercise the cell defines.
+    """
+    nb = copy.deepcopy(solution)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or BEGIN not in cell.source:
+            cell.metadata.pop("nbgrader", None)
+            continue
+        names = defined_names(cell.source)
+        cell.metadata["nbgrader"] = {
+            "grade": False, "grade_id": names[0] if names else f"solution-{index}", "locked": False,
+            "schema_version": NBGRADER_SCHEMA_VERSION, "solution": True, "task": False,
+        }
+    return nb
+
+
 def solution_paths() -> list[Path]:
     return sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def render(path: Path) -> tuple[Path, str]:
-    """(target path, notebook text) for one solution notebook."""
+def render(path: Path) -> list[tuple[Path, str]]:
+    """[(path, text)] that one solution notebook makes: itself with nbgrader metadata, its learner notebook."""
     chapter = exercises.chapter_for_slug(path.stem)
     if chapter is None or chapter.slug != path.stem:
         raise ReleaseError(f"{path.name}: not a chapter named in autograder/exercises.py")
-    solution = nbformat.read(path, as_version=4)
+    solution = with_nbgrader_metadata(nbformat.read(path, as_version=4))
     learner = learner_notebook(solution, chapter)
-    return NOTEBOOKS / path.name, nbformat.writes(learner) + "\n"
+    return [(path, nbformat.writes(solution) + "\n"), (NOTEBOOKS / path.name, nbformat.writes(learner) + "\n")]
 
 
 def release(check: bool = False, out=sys.stdout) -> int:
-    """Write notebooks/ (or, with check=True, report what is stale). Exit code."""
-    expected = dict(render(p) for p in solution_paths())
+    """Write notebooks/ and the solutions' nbgrader metadata (or, with check=True, report what is stale)."""
+    expected = dict(pair for p in solution_paths() for pair in render(p))
     stale = []
     for target, text in expected.items():
         current = target.read_text(encoding="utf-8") if target.exists() else None
@@ -187,6 +210,7 @@ def release(check: bool = False, out=sys.stdout) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
     extra = [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if p not in expected]
+    learner_count = sum(p.parent == NOTEBOOKS for p in expected)
     rel = lambda p: p.relative_to(ROOT)  # noqa: E731
     if check:
         for p in stale:
@@ -194,12 +218,13 @@ def release(check: bool = False, out=sys.stdout) -> int:
         for p in extra:
             print(f"extra: {rel(p)} has no solution notebook", file=out)
         if stale or extra:
-            print("run `python -m autograder release` and commit notebooks/", file=out)
+            print("run `python -m autograder release` and commit notebooks/ and solutions/", file=out)
             return 1
-        print(f"notebooks/ is up to date ({len(expected)} notebooks)", file=out)
+        print(f"notebooks/ is up to date ({learner_count} notebooks)", file=out)
         return 0
     for p in extra:
         p.unlink()
         print(f"removed {rel(p)}", file=out)
-    print(f"wrote {len(stale)} of {len(expected)} notebooks", file=out)
+    print(f"wrote {len(stale)} of {len(expected)} notebooks ({learner_count} learner notebooks "
+          "and their solutions' nbgrader metadata)", file=out)
     return 0
