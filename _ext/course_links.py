@@ -6,7 +6,10 @@ the site), Open in Colab and Launch Binder, built from `repository.url` in
 _config.yml — the one place the repository address is written.
 
 It also copies MathJax (from the django-static-mathjax package, one
-self-contained file) into the site, so formulas render without a CDN.
+self-contained file) into the site, so formulas render without a CDN, and
+drops scripts that a page would load twice (sphinx-thebe registers its inline
+configuration once per read pass, and a second `const` declaration is a
+JavaScript error on every page).
 """
 from __future__ import annotations
 
@@ -64,9 +67,22 @@ def copy_notebooks(app, exception):
     shutil.copy2(source, Path(app.outdir) / "_static" / "mathjax" / "tex-svg.js")
 
 
+def drop_repeated_scripts(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", {})
+        key = (str(getattr(script, "filename", script) or ""), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    if "script_files" in context:
+        context["script_files"][:] = unique
+
+
 def setup(app):
     app.add_config_value("binder_url", "https://mybinder.org", "html")
     app.add_config_value("colab_url", "https://colab.research.google.com", "html")
     app.connect("doctree-resolved", add_links)
     app.connect("build-finished", copy_notebooks)
+    app.connect("html-page-context", drop_repeated_scripts, priority=900)   # after the others add theirs
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -71,17 +71,20 @@ EXERCISES: tuple[Exercise, ...] = (
              ("keras.losses.binary_crossentropy", "keras.losses.BinaryCrossentropy",
               "keras.ops.binary_crossentropy")),
     Exercise("categorical_crossentropy", "03", "loss", 10,
-             "Smooth the labels first, normalise the probabilities, clip, then -sum(y*log(p)).",
+             "Smooth the labels first (y*(1 - s) + s/num_classes); then log_softmax with from_logits, "
+             "else normalise the probabilities, clip, log; return -sum(y*log(p)) over the last axis.",
              "keras.losses.categorical_crossentropy",
              ("keras.losses.categorical_crossentropy", "keras.losses.CategoricalCrossentropy",
               "keras.ops.categorical_crossentropy")),
     Exercise("sparse_categorical_crossentropy", "03", "loss", 10,
-             "Flatten the labels to shape (n,), one-hot them, then reuse categorical crossentropy.",
+             "Squeeze only a trailing label axis of size 1 (never flatten), cast to int, one-hot to "
+             "y_pred's last axis, then reuse categorical crossentropy.",
              "keras.losses.sparse_categorical_crossentropy",
              ("keras.losses.sparse_categorical_crossentropy",
               "keras.losses.SparseCategoricalCrossentropy", "keras.ops.sparse_categorical_crossentropy")),
     Exercise("hinge", "03", "loss", 10,
-             "Map 0/1 labels to -1/+1, then mean of max(1 - y*y_pred, 0) over the last axis.",
+             "If every label is 0 or 1, map them to -1/+1 (keras.ops.where, not a Python if); "
+             "then mean of max(1 - y*y_pred, 0) over the last axis.",
              "keras.losses.hinge",
              ("keras.losses.hinge", "keras.losses.Hinge")),
     Exercise("poisson", "04", "loss", 10,
@@ -108,8 +111,10 @@ EXERCISES: tuple[Exercise, ...] = (
               "keras.metrics.FBetaScore", "keras.metrics.TruePositives", "keras.metrics.FalsePositives",
               "keras.metrics.FalseNegatives", "keras.metrics.TrueNegatives")),
     Exercise("reduce_loss", "07", "reduction", 10,
-             "Multiply by the weights first; then sum, or divide the sum by the number of "
-             "values (or by the sum of the weights for 'mean_with_sample_weight').",
+             "Cast the weights to the losses' dtype; if their ranks differ by one, add a trailing "
+             "axis of size 1 to the side that lacks it; multiply. 'none' returns that, 'sum' sums "
+             "it, the means divide the sum with keras.ops.divide_no_nan by the number of values "
+             "(by the sum of the weights for 'mean_with_sample_weight' when there are weights).",
              "Keras' reduction of weighted per-sample losses",
              ("keras.src.losses.loss.reduce_weighted_values", "keras.src.losses.loss.reduce_values")),
     Exercise("mse_l1", "08", "loss", 10,

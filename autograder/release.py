@@ -189,11 +189,13 @@ def solution_paths() -> list[Path]:
 
 
 def render(path: Path) -> list[tuple[Path, str]]:
-    """[(path, text)] that one solution notebook makes: itself with nbgrader metadata, its learner notebook."""
+    """[(path, text)] that one solution notebook makes: itself with nbgrader metadata and its
+    chapter id, and its learner notebook."""
     chapter = exercises.chapter_for_slug(path.stem)
     if chapter is None or chapter.slug != path.stem:
         raise ReleaseError(f"{path.name}: not a chapter named in autograder/exercises.py")
     solution = with_nbgrader_metadata(nbformat.read(path, as_version=4))
+    solution.metadata["course"] = {"chapter": chapter.id}    # so `grade` never has to guess it
     learner = learner_notebook(solution, chapter)
     return [(path, nbformat.writes(solution) + "\n"), (NOTEBOOKS / path.name, nbformat.writes(learner) + "\n")]
 

@@ -121,7 +121,11 @@ def test_no_answer_cell_prints_above_its_quiz(built):
 
 
 def _executed(stem):
-    return nbformat.read(HTML.parent / "jupyter_execute" / "solutions" / f"{stem}.ipynb", as_version=4)
+    """The chapter as the book executed it: the solution notebook with myst-nb's cached outputs."""
+    from jupyter_cache import get_cache
+    cache = get_cache(HTML.parent / ".jupyter_cache")
+    _, nb = cache.merge_match_into_notebook(solution(stem))
+    return nb
 
 
 def _makes_an_image(cell):
@@ -336,6 +340,31 @@ def test_every_figure_is_drawn_in_the_browser(browser):
             .map(img => [img.naturalWidth, img.getBoundingClientRect().width])""")
         assert sizes, stem
         assert all(natural > 100 and shown > 200 for natural, shown in sizes), f"{stem}: {sizes}"
+
+
+def test_chapter_pages_raise_no_javascript_errors(browser):
+    page, base, _ = browser
+    errors = []
+
+    def record(error):
+        errors.append(str(error))
+    page.on("pageerror", record)
+    try:
+        for stem in toc_chapters():
+            page.goto(f"{base}/solutions/{stem}.html")
+            page.wait_for_selector("div.Quiz", timeout=15000)
+            page.wait_for_timeout(300)
+    finally:
+        page.remove_listener("pageerror", record)
+    assert errors == []
+
+
+def test_no_escaped_underscore_inside_text_in_formulas():
+    # MathJax shows \text{a\_b} with the backslash; write \texttt{a_b} instead.
+    for stem in toc_chapters():
+        for cell in solution(stem).cells:
+            if cell.cell_type == "markdown":
+                assert not re.search(r"\\text(tt|rm)?\{[^}]*\\_", cell.source), f"{stem}: {cell.source[:120]}"
 
 
 def test_exercise_solutions_are_hidden_until_clicked(browser):

@@ -80,3 +80,8 @@ def test_autograder_cli_writes_nothing_to_stderr_where_onednn_is_on(tmp_path):
                           env={**os.environ, **NOISY}, capture_output=True, text=True, cwd=ROOT)
     assert "not written yet" in proc.stdout
     assert "oneDNN" not in proc.stderr and "absl" not in proc.stderr, proc.stderr[-2000:]
+
+
+def test_every_chapter_starts_with_the_same_setup_cell():
+    setups = {path.name: setup_cell(path).source for path in SOLUTIONS}
+    assert len(set(setups.values())) == 1, setups
