@@ -88,11 +88,13 @@ EXERCISES: tuple[Exercise, ...] = (
              "keras.losses.hinge",
              ("keras.losses.hinge", "keras.losses.Hinge")),
     Exercise("poisson", "04", "loss", 10,
-             "mean(y_pred - y_true * log(y_pred + epsilon)) over the last axis.",
+             "Cast y_true to y_pred's dtype, then mean(y_pred - y_true * log(y_pred + epsilon)) "
+             "over the last axis.",
              "keras.losses.poisson",
              ("keras.losses.poisson", "keras.losses.Poisson")),
     Exercise("kl_divergence", "04", "loss", 10,
-             "Clip both distributions to [epsilon, 1], then sum(y_true * log(y_true / y_pred)).",
+             "Cast y_true to y_pred's dtype, clip both to [epsilon, 1], then "
+             "sum(y_true * log(y_true / y_pred)) over the last axis.",
              "keras.losses.kl_divergence",
              ("keras.losses.kl_divergence", "keras.losses.KLDivergence")),
     Exercise("binary_focal_crossentropy", "05", "loss", 10,
@@ -118,17 +120,22 @@ EXERCISES: tuple[Exercise, ...] = (
              "Keras' reduction of weighted per-sample losses",
              ("keras.src.losses.loss.reduce_weighted_values", "keras.src.losses.loss.reduce_values")),
     Exercise("mse_l1", "08", "loss", 10,
-             "Mean squared error plus 0.5 times mean absolute error, both over the last axis.",
+             "keras.ops.mean of the squared error plus 0.5 times keras.ops.mean of the absolute "
+             "error, both with axis=-1.",
              "mean((y_true - y_pred)**2) + 0.5 * mean(|y_true - y_pred|) over the last axis",
              ()),
     Exercise("WeightedMSE", "08", "loss_class", 10,
-             "Subclass keras.losses.Loss: store high_penalty in __init__, return it from "
-             "get_config, and weight the squared error in call().",
+             "Subclass keras.losses.Loss: store high_penalty in __init__ (pass name and **kwargs to "
+             "super().__init__), return {**super().get_config(), 'high_penalty': ...} from get_config, "
+             "and in call() return keras.ops.mean(square(y_true - y_pred) * w, axis=-1) with "
+             "w = keras.ops.where(y_true > 0.5, high_penalty, 1.0) cast to y_pred's dtype.",
              "mean((y_true - y_pred)**2 * w) over the last axis, w = high_penalty where y_true > 0.5",
              ()),
     Exercise("F1Score", "08", "metric_class", 10,
-             "Keep tp, fp and fn in add_weight variables; update them in update_state, "
-             "zero them in reset_state, and compute F1 in result().",
+             "Keep tp, fp and fn in self.add_variable(shape=(), initializer='zeros') variables; in "
+             "update_state reshape both inputs to (-1,), count a score as positive when > threshold, "
+             "and assign_add the three counts; reset_state assigns 0.0 to each; result() returns "
+             "keras.ops.divide_no_nan(2*tp, 2*tp + fp + fn).",
              "keras.metrics.F1Score(threshold=0.5), pooled over every batch",
              ("keras.metrics.F1Score", "keras.metrics.FBetaScore")),
 )
