@@ -62,10 +62,22 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_grade(args) -> int:
+    from . import isolation
+    from .seed import SeedError, resolve
+    try:
+        seed = resolve(args.seed, args.seed_file)
+    except SeedError as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 2
+    mode = isolation.detect() if args.isolation != "off" else isolation.Mode(False, "--isolation off")
+    if not mode.isolated:
+        if args.isolation == "require":
+            print(f"grade: submissions cannot be isolated here: {mode.reason}", file=sys.stderr)
+            return 2
+        print(isolation.warning(mode), file=sys.stderr, flush=True)
     from .grade import grade_many
     paths = [Path(p) for p in args.submissions]
-    seed = args.seed if args.seed is not None else int(os.environ.get("AUTOGRADER_SEED", "0"))
-    reports = grade_many(paths, args.out, chapter=args.chapter, seed=seed, jobs=args.jobs)
+    reports = grade_many(paths, args.out, chapter=args.chapter, seed=seed, jobs=args.jobs, mode=mode)
     failed = [r for r in reports if not r.ok]
     print(f"graded {len(reports) - len(failed)} of {len(reports)} submissions; "
           f"results in {Path(args.out) / 'grades.csv'}")
@@ -100,9 +112,13 @@ def main(argv=None) -> int:
     p.add_argument("--chapter")
     p.add_argument("--out", default="grades")
     p.add_argument("--jobs", type=int, default=1)
-    p.add_argument("--seed", type=int, default=None,
-                   help="seed of the hidden checks' inputs; keep it secret so they cannot be guessed "
-                        "(default: $AUTOGRADER_SEED, which keeps it off the process list, else 0)")
+    p.add_argument("--seed", default=None,
+                   help="seed of the hidden checks' inputs (any text; keep it secret). Prefer --seed-file or "
+                        "$AUTOGRADER_SEED: a command line is visible to every user of the machine")
+    p.add_argument("--seed-file", default=None, help="read the seed from this file")
+    p.add_argument("--isolation", choices=("auto", "require", "off"), default="auto",
+                   help="isolate each submission (namespaces, cgroups; needs Linux, root and bubblewrap): "
+                        "auto warns loudly when it cannot, require refuses to grade without it")
     p.set_defaults(func=_cmd_grade)
 
     args = parser.parse_args(argv)

@@ -1,102 +1,51 @@
-"""Run untrusted submission code in its own limited process.
+"""Run untrusted submission code in its own limited process, seen from the grader.
 
-A *zygote* process imports Keras and TensorFlow once and runs nothing else;
-for each submission it forks a child (so no submission pays the import). The
-child drops into a fresh temporary directory with limits on memory, CPU time,
-file size and printed output, runs the submission's cells, then only answers
-probes — "what does your function return for these inputs" — over a socket in
-the `wire` format. The grader keeps the checks, the reference answers and the
-output files in its own process; a child that hangs or dies is killed and, for
-the next exercise, replaced. A root grader runs children as "nobody" (when that
-user can read this Python); processes a child leaves behind are ended before the
-next child starts and when the zygote closes, and the children's folders removed.
+A *zygote* process imports Keras and TensorFlow once and runs nothing else; for
+each submission it forks a child (so no submission pays the import). The zygote
+runs the sandbox's own small server (`server`, `probes`, `wire`, copied to a
+folder of their own), never `autograder`: the checks, the answer key and the
+seed stay in the grader, and its environment is only TensorFlow's quiet
+settings. When `isolation.detect()` allows it, the zygote runs under
+bubblewrap and every child in namespaces, a cgroup and a user id of its own
+(see `isolation` and `server`); otherwise the grader warns and children only
+get process limits.
+
+The grader learns each child's process id from the kernel (the credentials of
+its socket), kills it when it hangs or when the submission is done (with its
+whole PID namespace and cgroup, when isolated), and replaces a zygote that died.
 """
 from __future__ import annotations
 
-import io
+import json
 import os
-import resource
 import shutil
 import signal
 import socket
+import stat
 import struct
 import subprocess
 import sys
-import tempfile
+import sysconfig
 import threading
 import time
 
-from . import probes, wire
-from .quiet import QUIET_TENSORFLOW, quiet_tensorflow
+from . import isolation, wire
+from .quiet import QUIET_TENSORFLOW
 
-MEMORY_HEADROOM = 3 * 1024 ** 3        # bytes of address space beyond what the zygote had
-CPU_SECONDS = 600
-FILE_BYTES = 64 * 1024 * 1024
+MEMORY_HEADROOM = 3 * 1024 ** 3        # bytes of address space per process beyond what the zygote had
+CPU_SECONDS = 600                      # CPU seconds per process
+FILE_BYTES = 64 * 1024 * 1024          # the largest file a submission may write
 OUTPUT_BYTES = 64 * 1024               # printed output kept (the rest is dropped)
-SANDBOX_UID = 65534                    # "nobody": who submissions run as when the grader is root
-SANDBOX_NPROC = 512                    # processes and threads the sandbox user may have
-_WORKROOT = None                       # the zygote's folder for its children's working folders
-_AS_SANDBOX_USER = False               # set by the zygote: runs_as_sandbox_user()
-
-
-# =========================================================================== child side
-
-class _CappedOutput(io.TextIOBase):
-    """stdout/stderr for the submission: keeps the first OUTPUT_BYTES characters."""
-
-    def __init__(self):
-        self.parts, self.size = [], 0
-
-    def write(self, text):
-        text = str(text)
-        if self.size < OUTPUT_BYTES:
-            self.parts.append(text[: OUTPUT_BYTES - self.size])
-        self.size += len(text)
-        return len(text)
-
-    def getvalue(self):
-        dropped = self.size - OUTPUT_BYTES
-        tail = f"\n[… {dropped} more characters of output dropped]" if dropped > 0 else ""
-        return "".join(self.parts) + tail
-
-
-def _alarm(signum, frame):
-    raise probes.Timeout()
-
-
-def _limit_child():
-    os.setsid()
-    status = open("/proc/self/status").read() if os.path.exists("/proc/self/status") else ""
-    vm = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize")), 0)
-    limits = [(resource.RLIMIT_CPU, CPU_SECONDS), (resource.RLIMIT_FSIZE, FILE_BYTES),
-              (resource.RLIMIT_CORE, 0)]
-    if vm:
-        limits.append((resource.RLIMIT_AS, vm + MEMORY_HEADROOM))
-    for which, value in limits:
-        try:
-            resource.setrlimit(which, (value, value))
-        except (ValueError, OSError):
-            pass
-    workdir = tempfile.mkdtemp(prefix="child-", dir=_WORKROOT)
-    _drop_root(workdir)
-    os.chdir(workdir)
-    os.environ["HOME"] = workdir
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+SANDBOX_UID = 65534                    # not isolated: "nobody", when the grader is root and nobody can read Python
+START_SECONDS = 120
+_PASSED_ON = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")   # the only variables the zygote gets
 
 
 def runs_as_sandbox_user() -> bool:
-    """Whether children run as SANDBOX_UID: only when the grader is root, and only if that user
-    can read this Python (stdlib and site-packages), since submissions import modules lazily."""
+    """Not isolated: whether children run as "nobody" — only when the grader is root, and only if
+    that user can read this Python (stdlib and site-packages), since submissions import lazily."""
     if os.geteuid() != 0:
         return False
-    import stat
-    import sysconfig
     for folder in {os.path.dirname(os.__file__), sysconfig.get_paths()["purelib"],
                    sysconfig.get_paths()["platlib"], os.path.dirname(os.path.dirname(__file__))}:
         path = os.path.realpath(folder)
@@ -109,155 +58,6 @@ def runs_as_sandbox_user() -> bool:
     return True
 
 
-def _drop_root(workdir):
-    """Run as SANDBOX_UID (see runs_as_sandbox_user), so a submission cannot signal the grader or
-    write its files; the process limit then also stops fork bombs."""
-    if not _AS_SANDBOX_USER:
-        return
-    try:
-        os.chown(workdir, SANDBOX_UID, SANDBOX_UID)
-        resource.setrlimit(resource.RLIMIT_NPROC, (SANDBOX_NPROC, SANDBOX_NPROC))
-        os.setgroups([])
-        os.setgid(SANDBOX_UID)
-        os.setuid(SANDBOX_UID)
-    except (OSError, ValueError):
-        pass
-
-
-_HELPERS = {"display": lambda *a, **k: None, "get_ipython": lambda: None}   # notebook built-ins
-
-
-def _child_main(sock: socket.socket):
-    _limit_child()
-    output = _CappedOutput()
-    sys.stdout = sys.stderr = output
-    sys.stdin = io.StringIO("")
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__, **_HELPERS}
-    tripwires = probes.Tripwires()
-    while True:
-        try:
-            request = wire.recv(sock)
-        except (EOFError, OSError, wire.WireError):
-            return
-        op = request.get("op")
-        if op == "load":
-            tripwires.install(request.get("forbidden", {}), namespaces=[])
-            errors = []
-            for index, source in request["cells"]:
-                wire.send(sock, {"event": "cell", "index": index})
-                signal.alarm(int(request.get("cell_seconds", 30)))
-                try:
-                    exec(compile(source, f"<submission cell {index}>", "exec"), namespace)
-                except probes.Timeout:
-                    errors.append(f"cell {index}: stopped after {request.get('cell_seconds', 30)} s")
-                except BaseException as exc:   # SystemExit, KeyboardInterrupt, anything
-                    errors.append(f"cell {index}: {probes.describe_exception(exc)}")
-                finally:
-                    signal.alarm(0)
-            names = [k for k, v in namespace.items()
-                     if not k.startswith("_") and callable(v) and v is not _HELPERS.get(k)]
-            wire.send(sock, {"event": "loaded", "errors": errors, "names": names,
-                             "output": output.getvalue()[:4000]})
-        elif op == "probe":
-            tripwires.active = request["name"]
-            signal.alarm(int(request.get("seconds", 30)))
-            try:
-                value = probes.run(request["probe"], namespace, request["name"], request["params"])
-                reply = {"ok": True, "value": value}
-            except probes.Timeout:
-                reply = {"ok": False, "error": f"stopped after {request.get('seconds', 30)} s", "timeout": True}
-            except probes.ProbeError as exc:
-                reply = {"ok": False, "error": str(exc)}
-            except BaseException as exc:
-                reply = {"ok": False, "error": probes.describe_exception(exc)}
-            finally:
-                signal.alarm(0)
-                tripwires.active = None
-            try:
-                wire.send(sock, reply)
-            except wire.WireError as exc:
-                wire.send(sock, {"ok": False, "error": f"the result could not be sent back: {exc}"})
-        elif op == "hits":
-            wire.send(sock, {"hits": sorted(tripwires.hits.get(request["name"], ()))})
-        else:
-            return
-
-
-def _children() -> list[int]:
-    """Process ids whose parent is this process (read from /proc)."""
-    me, found = os.getpid(), []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
-                        found.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    return found
-
-
-def _end_strays(keep=()):
-    """SIGKILL processes a submission left behind (daemons, which this subreaper adopts)."""
-    for _ in range(100):
-        strays = [pid for pid in _children() if pid not in keep]
-        if not strays:
-            return
-        for pid in strays:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.02)
-
-
-def zygote_main(fd: int):
-    """Import the heavy libraries, then fork a child for every spawn request."""
-    quiet_tensorflow()
-    os.environ["MPLBACKEND"] = "Agg"
-    os.environ["CUDA_VISIBLE_DEVICES"] = "-1"
-    control = socket.socket(fileno=fd)
-    global _WORKROOT, _AS_SANDBOX_USER
-    _WORKROOT = tempfile.mkdtemp(prefix="autograder-sandbox-")   # removed, with all inside, on exit
-    _AS_SANDBOX_USER = runs_as_sandbox_user()
-    os.chmod(_WORKROOT, 0o711)                                   # children may enter, not list
-    import numpy  # noqa: F401
-    import keras  # noqa: F401
-    import tensorflow  # noqa: F401
-    import keras.src.saving.saving_lib  # noqa: F401
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)     # children are reaped automatically
-    try:   # orphans of our children (a submission's daemons) become ours to end
-        import ctypes
-        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)       # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        pass
-    control.sendall(b"R")
-    forked: set[int] = set()
-    while True:
-        try:
-            msg, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
-        except OSError:
-            msg, fds = b"", []
-        if not msg or not fds:
-            _end_strays()
-            shutil.rmtree(_WORKROOT, ignore_errors=True)
-            os._exit(0)          # nothing left to flush; skip TensorFlow's slow teardown
-        forked &= set(_children())
-        _end_strays(keep=forked)
-        pid = os.fork()
-        if pid == 0:
-            control.close()
-            try:
-                _child_main(socket.socket(fileno=fds[0]))
-            finally:
-                os._exit(0)
-        os.close(fds[0])
-        forked.add(pid)
-        control.sendall(struct.pack("!i", pid))
-
-
-# =========================================================================== grader side
-
 class SandboxError(Exception):
     """The child died, hung, or broke the protocol."""
 
@@ -269,51 +69,153 @@ class SandboxError(Exception):
 class Zygote:
     """The pre-importing parent of every sandbox child; start once per grading run."""
 
-    def __init__(self):
+    def __init__(self, mode: isolation.Mode | None = None):
+        self.mode = mode if mode is not None else isolation.detect()
+        self.isolated = self.mode.isolated
+        self.library = isolation.server_library()
+        self.cgroups = isolation.Cgroups() if self.isolated else None
+        self.lock = threading.Lock()
+        self.spawned = 0
+        self.restarts = 0
+        self._closed = False
+        self._start()
+
+    def _config(self) -> dict:
+        return {"isolated": self.isolated, "cpu_seconds": CPU_SECONDS, "file_bytes": FILE_BYTES,
+                "memory_headroom": MEMORY_HEADROOM, "output_bytes": OUTPUT_BYTES,
+                "tmp_bytes": isolation.TMP_BYTES, "shm_bytes": isolation.SHM_BYTES,
+                "tmp_inodes": isolation.TMP_INODES, "as_nobody": not self.isolated and runs_as_sandbox_user()}
+
+    def _start(self):
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = dict(os.environ, MPLBACKEND="Agg", **QUIET_TENSORFLOW)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", f"from autograder.sandbox import zygote_main; zygote_main({theirs.fileno()})"],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, env=env)
+        env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "-1",
+               "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp", **QUIET_TENSORFLOW,
+               **{k: os.environ[k] for k in _PASSED_ON if k in os.environ}}
+        library = "/opt/autograder-server" if self.isolated else str(self.library)
+        # -S: site-packages by hand, without their .pth files (the editable install's finder for
+        # `autograder` among them); -I: no PYTHON* variables, no user site-packages
+        paths = [library] + sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+        code = (f"import sys; sys.path[:0] = {paths!r}; from agserve.server import zygote_main; "
+                f"zygote_main({theirs.fileno()}, {json.dumps(self._config())!r})")
+        argv = [sys.executable, "-I", "-S", "-c", code]
+        if self.isolated:
+            argv = isolation.bwrap_command(self.library, self.cgroups, argv, env)
+        self.process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                                        start_new_session=True)
         theirs.close()
         self.control = mine
-        self.lock = threading.Lock()
         self._ready = False
 
-    def wait_ready(self, timeout=120):
+    def wait_ready(self, timeout=START_SECONDS):
         if self._ready:
             return
         self.control.settimeout(timeout)
-        if self.control.recv(1) != b"R":
+        try:
+            ready = self.control.recv(1) == b"R"
+        except OSError:
+            ready = False
+        if not ready:
             raise SandboxError("the sandbox parent process failed to start")
         self._ready = True
 
-    def spawn(self) -> "Child":
+    def _restart(self):
+        """Replace a zygote that died or stopped answering (what a submission did cannot reach it
+        when isolated; this is the fallback for everything else)."""
+        self._stop()
+        self.restarts += 1
+        self._start()
+
+    def spawn(self, trusted=False) -> "Child":
+        """A new child for a submission (or, `trusted`, an unconfined one for the grader's answer key)."""
         with self.lock:
-            self.wait_ready()
-            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            socket.send_fds(self.control, [b"S"], [theirs.fileno()])
+            for attempt in range(2):
+                try:
+                    return self._spawn(trusted)
+                except (OSError, EOFError, SandboxError):
+                    if attempt or self._closed:
+                        raise SandboxError("the sandbox parent process failed; it was restarted, "
+                                           "and failed again") from None
+                    self._restart()
+
+    def _spawn(self, trusted) -> "Child":
+        self.wait_ready()
+        self.spawned += 1
+        name = f"c{self.spawned}"
+        spec = {"trusted": True} if trusted else {}
+        if self.isolated and not trusted:
+            self.cgroups.make(name)
+            uids = isolation.uid_range(os.getpid())
+            spec = {"cgroup": name, "uid": uids[self.spawned % len(uids)]}
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        mine.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        try:
+            socket.send_fds(self.control, [json.dumps(spec).encode()], [theirs.fileno()])
             theirs.close()
             self.control.settimeout(30)
-            (pid,) = struct.unpack("!i", wire._recv_exact(self.control, 4))
-        return Child(pid, mine)
+            if wire._recv_exact(self.control, 1) != b"F":
+                raise SandboxError("the sandbox parent process sent an unexpected answer")
+            mine.settimeout(30)
+            size = socket.CMSG_SPACE(struct.calcsize("3i"))
+            data, ancillary, _flags, _addr = mine.recvmsg(1, size)
+        except BaseException:
+            mine.close()
+            if self.isolated and not trusted:
+                self.cgroups.end(name)
+            raise
+        pid = next((struct.unpack("3i", d[:12])[0] for level, kind, d in ancillary
+                    if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), 0)
+        if data != b"P" or pid <= 0:
+            mine.close()
+            if self.isolated and not trusted:
+                self.cgroups.end(name)
+            raise SandboxError("the submission's process could not be set up")
+        return Child(pid, mine, self, name if self.isolated and not trusted else None)
 
-    def close(self):
+    def python_pid(self) -> int:
+        """The zygote's own process id (under bwrap it is a descendant of the process started)."""
+        pending = [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                if b"zygote_main" in open(f"/proc/{pid}/cmdline", "rb").read():
+                    return pid
+                children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+            except OSError:
+                continue
+            pending += [int(c) for c in children]
+        return 0
+
+    def _stop(self):
         try:
             self.control.close()
-        finally:
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except OSError:
                 self.process.kill()
+            self.process.wait()
+
+    def close(self):
+        self._closed = True
+        try:
+            self._stop()
+        finally:
+            if self.cgroups is not None:
+                self.cgroups.close()
+            shutil.rmtree(self.library, ignore_errors=True)
 
 
 class Child:
     """One sandboxed process, seen from the grader."""
 
-    def __init__(self, pid, sock):
-        self.pid, self.sock = pid, sock
+    def __init__(self, pid, sock, zygote=None, cgroup=None):
+        self.pid, self.sock, self.zygote, self.cgroup = pid, sock, zygote, cgroup
+        self.peak_memory = 0
 
     def request(self, message, timeout):
         try:
@@ -354,19 +256,29 @@ class Child:
             return None, ("died", current)
 
     def kill(self):
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+        """End the child and everything it started (its PID namespace and cgroup, when isolated)."""
+        if self.cgroup is not None:
+            self.peak_memory = max(self.peak_memory, self.zygote.cgroups.peak_memory(self.cgroup))
             try:
-                os.kill(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGKILL)      # process 1 of its namespace: all of it goes
+            except OSError:
                 pass
-        for _ in range(400):      # wait (up to 2 s) until it is gone, so that the zygote adopts
-            try:                  # whatever it left running and ends that before the next spawn
-                os.kill(self.pid, 0)
+            self.zygote.cgroups.end(self.cgroup)
+            self.cgroup = None
+        else:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
-                break
-            time.sleep(0.005)
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for _ in range(400):      # wait (up to 2 s) until it is gone, so that the zygote adopts
+                try:                  # whatever it left running and ends that before the next spawn
+                    os.kill(self.pid, 0)
+                except (ProcessLookupError, PermissionError):
+                    break
+                time.sleep(0.005)
         try:
             self.sock.close()
         except OSError:

@@ -5,6 +5,10 @@ chapter-02-style notebook takes about 6.1 s per submission, 4.2 s of it
 importing TensorFlow, one submission at a time (so 40 take about 244 s).
 The submissions here are the chapter 02 solution notebook itself: a full
 notebook with its training cells, graded with every public and hidden check.
+The grader runs with isolation when this machine allows it (Linux, root,
+bubblewrap, cgroups); the last line measures what isolation adds per
+submission: starting each submission's process in namespaces of its own, in a
+cgroup, and ending it with everything it started.
 """
 from __future__ import annotations
 
@@ -28,8 +32,7 @@ def single() -> dict:
     from autograder.sandbox import Zygote
     zygote = Zygote()
     from autograder import grade, runner
-    from autograder.references import NAMESPACE
-    runner._reference = grade.CachedReference(NAMESPACE)
+    runner._reference = grade.answer_key(zygote)
     zygote.wait_ready()
     ready = time.perf_counter() - start
     report = grade.grade_one(SUBMISSION, zygote, seed=12345)
@@ -37,6 +40,25 @@ def single() -> dict:
     assert report.total() == report.max_total(), report.status
     return {"start": ready, "cells": report.load_seconds, "checks": report.seconds - report.load_seconds,
             "total": time.perf_counter() - start, "checks_run": len(report.results)}
+
+
+def spawn_seconds(isolated: bool, rounds=20) -> float:
+    """Mean time to start a submission's process, run one tiny cell in it, and end it."""
+    from autograder import isolation
+    from autograder.sandbox import Zygote
+    mode = isolation.detect() if isolated else isolation.Mode(False, "measured without")
+    zygote = Zygote(mode)
+    try:
+        zygote.wait_ready()
+        zygote.spawn().kill()                       # warm up
+        start = time.perf_counter()
+        for _ in range(rounds):
+            child = zygote.spawn()
+            child.load([(1, "x = 1")], {}, 10, 30)
+            child.kill()
+        return (time.perf_counter() - start) / rounds
+    finally:
+        zygote.close()
 
 
 def cli(paths, jobs) -> float:
@@ -53,9 +75,12 @@ def cli(paths, jobs) -> float:
 
 def main() -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from autograder import isolation
+    mode = isolation.detect()
+    print("Isolation: " + ("on (namespaces, cgroups, bubblewrap)" if mode.isolated else f"OFF — {mode.reason}"))
     one = single()
     print(f"One chapter-02 submission ({one['checks_run']} checks, public + hidden), in seconds:")
-    print(f"  {'process start + TensorFlow import (sandbox parent and grader, in parallel)':<74} {one['start']:6.2f}")
+    print(f"  {'process start + TensorFlow import (sandbox parent; the grader too when not isolated)':<74} {one['start']:6.2f}")
     print(f"  {'running the submission cells the exercises need':<74} {one['cells']:6.2f}")
     print(f"  {'the checks':<74} {one['checks']:6.2f}")
     print(f"  {'total':<74} {one['total']:6.2f}   (nbgrader: {NBGRADER_SECONDS}, with one assert per exercise)")
@@ -73,6 +98,12 @@ def main() -> int:
         for jobs in (1, 2):
             seconds = cli(paths, jobs)
             print(f"  {jobs:>4} {seconds:>8.1f} {seconds / BATCH:>13.2f} {nbgrader_batch / seconds:>20.1f}x")
+    if mode.isolated:
+        with_isolation, without = spawn_seconds(True), spawn_seconds(False)
+        print(f"\nIsolation overhead per submission process: {1000 * (with_isolation - without):.0f} ms "
+              f"(start, one cell, end: {1000 * with_isolation:.0f} ms isolated, {1000 * without:.0f} ms not)")
+    else:
+        print("\nIsolation overhead per submission process: not measured (isolation is off here)")
     return 0
 
 

