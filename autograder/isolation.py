@@ -60,6 +60,10 @@ def _detect() -> Mode:
         return Mode(False, f"namespaces and cgroups need Linux, not {sys.platform}")
     if os.geteuid() != 0:
         return Mode(False, "the grader is not root (run it as root in a throw-away grading container)")
+    hidden = [f for f in _python_folders() if f in ("/tmp", "/dev/shm") or f.startswith(("/tmp/", "/dev/shm/"))]
+    if hidden:
+        return Mode(False, f"Python lives under {hidden[0]}, which each submission's private /tmp or "
+                           "/dev/shm would hide (install the grader's Python, and its venv, elsewhere)")
     if shutil.which("bwrap") is None:
         return Mode(False, "bubblewrap is not installed (apt-get install bubblewrap)")
     for controller in ("memory", "pids"):
