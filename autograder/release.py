@@ -92,9 +92,6 @@ def stub_source(source: str, path: str = "<cell>") -> str:
     return "".join(out)
 
 
-SELF_CHECK_IMPORT = "from autograder import self_check"
-
-
 def repository_url() -> str:
     """The course repository's address, from _config.yml (the one place it is written)."""
     import yaml

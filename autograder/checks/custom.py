@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import Check, Context, Outcome, builder, compare, describe_input, guarded, tolerances
-from ..probes import _QuietTensorFlow
 from .losses import LossSpec, _big_errors, _e, _kw_text as _kw, loss_checks, reduction_mistakes, regression
 
 
@@ -126,8 +125,7 @@ def _config_roundtrip(init_kwargs, y_true, y_pred):
 
 def _save_load(init_kwargs, x, y):
     def run(ctx: Context) -> Outcome:
-        with _QuietTensorFlow():      # evaluate on fresh models: TF's retracing notice
-            expected, got = ctx.both("save_load", init_kwargs=init_kwargs, x=x, y=y)
+        expected, got = ctx.both("save_load", init_kwargs=init_kwargs, x=x, y=y)
         hp = init_kwargs["high_penalty"]
         where = f"a model compiled with WeightedMSE(high_penalty={hp}), saved as .keras and loaded back"
         outcome = compare(expected["before"], got["before"], 1e-4, 1e-6, False,
