@@ -14,6 +14,7 @@ When --submission is given, pytest collects nothing else.
 """
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -117,8 +118,8 @@ def pytest_report_header(config):
     if config.getoption("submission"):
         from . import isolation
         mode = isolation.detect()
-        hidden = ("hidden checks: on" if (config.getoption("autograder_seed") or config.getoption("autograder_seed_file")
-                                          or "AUTOGRADER_SEED" in __import__("os").environ)
-                  else "hidden checks: off (no seed: public checks only)")
+        seeded = (config.getoption("autograder_seed") or config.getoption("autograder_seed_file")
+                  or "AUTOGRADER_SEED" in os.environ)
+        hidden = "hidden checks: on" if seeded else "hidden checks: off (no seed: public checks only)"
         return [f"autograder: {hidden}; isolation: " + ("on" if mode.isolated else f"off ({mode.reason})")]
     return None
