@@ -25,7 +25,7 @@ def _cmd_refresh(args) -> int:
 def _cmd_list(args) -> int:
     from . import exercises
     rows = [{"chapter": ch.id, "slug": ch.slug, "title": ch.title,
-             "exercises": [{"name": ex.name, "points": ex.points, "must_equal": ex.reference}
+             "exercises": [{"name": ex.name, "points": ex.points, "must_equal": ex.equals}
                            for ex in exercises.exercises_for(ch.id)]}
             for ch in exercises.CHAPTERS]
     if args.json:
@@ -43,7 +43,8 @@ def _cmd_check(args) -> int:
     from .sandbox import Zygote
     zygote = Zygote()                      # starts importing TensorFlow in its own process ...
     from .grade import grade_one           # ... while this one imports it for the answer key
-    from .references import NAMESPACE  # noqa: F401
+    from .references import namespace
+    namespace()
     from .selfcheck import format_report
     try:
         report = grade_one(args.notebook, zygote, chapter=args.chapter, public_only=True)

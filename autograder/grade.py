@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exercises, probes, wire
+from . import exercises, probes, references, wire
 from .probes import FatalProbeError, ProbeError
 from .runner import InProcess, Result, run_exercises
 from .sandbox import SandboxError, Zygote
@@ -192,8 +192,7 @@ class RemoteReference:
 
     def _ensure(self):
         if self.child is None:
-            source = (Path(__file__).with_name("references.py").read_text(encoding="utf-8")
-                      + "\nglobals().update(NAMESPACE)\n")
+            source = references.answer_key_source() + "\nglobals().update(NAMESPACE)\n"
             child = self.zygote.spawn(trusted=True)
             loaded, _ = child.load([(1, source)], {}, 300, 300)
             if loaded is None or loaded.get("errors"):
@@ -228,8 +227,7 @@ def answer_key(zygote: Zygote):
     """The reference target for a batch: in a trusted child of the zygote when isolated, else here."""
     if zygote.isolated:
         return RemoteReference(zygote)
-    from .references import NAMESPACE
-    return CachedReference(NAMESPACE)
+    return CachedReference(references.namespace())
 
 
 @dataclass

@@ -77,6 +77,35 @@ def call(namespace, name, args, kwargs=None, tensors=False):
     return as_numpy(out)
 
 
+def value(namespace, name, args, kwargs=None):
+    """fn(*args, **kwargs) returning plain data: text, a number, or a dict or list of them.
+
+    For exercises whose answer is not an array: a class-weight dict, a diagnosis,
+    a (threshold, precision) pair. Tensors and NumPy scalars become Python numbers;
+    dict keys become text (they travel as JSON).
+    """
+    fn = _target(namespace, name)
+    return plain(fn(*args, **(kwargs or {})))
+
+
+def plain(value, what: str = "the return value", depth: int = 0):
+    """`value` as str, float, or a dict/list of those, or ProbeError saying what it was."""
+    if depth > 2:
+        raise ProbeError(f"{what} is nested too deeply")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return {str(plain(k, "a key", depth + 1) if not isinstance(k, str) else k): plain(v, f"{what}[{k!r}]", depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v, f"item {i} of {what}", depth + 1) for i, v in enumerate(value)]
+    arr = as_numpy(value, what)
+    if arr.size != 1:
+        raise ProbeError(f"{what} has shape {arr.shape}; expected a single number")
+    number = arr.reshape(()).item()
+    return int(number) if arr.dtype.kind in "biu" else float(number)
+
+
 class _QuietTensorFlow:
     """Hide TensorFlow's Python-side warnings (retracing notices) while a probe runs."""
 
@@ -230,14 +259,16 @@ def metric_in_model(namespace, name, init_kwargs, x, y, kernel, bias):
     return float(metric_values[-1])
 
 
-PROBES = {f.__name__: f for f in (call, graph, fit, loss_object, config_roundtrip, save_load,
+PROBES = {f.__name__: f for f in (call, value, graph, fit, loss_object, config_roundtrip, save_load,
                                   metric_stream, metric_in_model)}
 
 # What each probe's answer looks like: a sandbox can send anything, so the grader
 # checks an answer's form before a check reads it.
 _ARRAY, _NUMBER, _TEXT, _DICT, _ARRAYS = "array", "number", "text", "dict", "arrays"
+_PLAIN_LIST = "list"
 ANSWER_FORMS = {
     "call": (_ARRAY, _ARRAYS),
+    "value": (_TEXT, _NUMBER, _DICT, _PLAIN_LIST),
     "graph": {"values": _ARRAY, "grad": _ARRAY},
     "fit": {"loss": _ARRAY, "kernel": _ARRAY, "bias": _ARRAY},
     "loss_object": {"per_sample": _ARRAY, "reduced": _ARRAY},
@@ -257,6 +288,8 @@ def _is(value, form) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if form == _TEXT:
         return isinstance(value, str)
+    if form == _PLAIN_LIST:
+        return isinstance(value, list) and not any(isinstance(v, np.ndarray) for v in value)
     return isinstance(value, dict)
 
 
@@ -299,6 +332,8 @@ def describe_exception(exc: BaseException) -> str:
         text += HINTS[0]
     if "symbolic" in text and "numpy" in text.lower():
         text += HINTS[1]
+    if "tensor but is a int" in text or ("but is a" in text and "expected to be a int" in text):
+        text += HINTS[2]
     return f"{text} (at {where})" if where else text
 
 
@@ -306,7 +341,9 @@ def describe_exception(exc: BaseException) -> str:
 HINTS = (" — your code mixes float32 and float64: create constants with the inputs' dtype,"
          " e.g. keras.ops.cast(2.0, y_pred.dtype)",
          " — NumPy cannot work on the symbolic tensors Keras passes inside a model or"
-         " tf.function: use keras.ops instead")
+         " tf.function: use keras.ops instead",
+         " — your code mixes integer and float tensors (integer weights or labels?): cast them first,"
+         " e.g. keras.ops.cast(sample_weight, values.dtype)")
 
 
 # --------------------------------------------------------------------------- tripwires

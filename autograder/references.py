@@ -1,98 +1,57 @@
-"""The answer key: each exercise's Keras counterpart, shaped like a correct submission.
+"""The answer key: each exercise's reference, built from the registry's `reference` entries.
 
-The checks run the same probes on this namespace (in the grader's process) and
-on the learner's code, and compare. Importing this module imports Keras.
+A reference is a Keras object (`keras.losses.huber`) or an object defined in a
+checks module (`autograder.checks.metrics.confusion_counts`). The answer key is
+one piece of Python source: a prelude importing `keras`, `ops` and `np`, the
+source of each checks-module reference (read from its file, never imported), and
+a `NAMESPACE` dict. The grader sends that text to the answer key's trusted
+process when submissions are isolated, and runs the same text here otherwise,
+so both ways build the same references. Only `namespace()` imports Keras.
 """
 from __future__ import annotations
 
-import keras
-from keras import ops
+import ast
+import functools
+from pathlib import Path
+
+from . import exercises
+
+PRELUDE = "import keras\nfrom keras import ops\nimport numpy as np\n\nNAMESPACE = {}\n"
+_PACKAGE = Path(__file__).resolve().parent
 
 
-def binary_focal_crossentropy(y_true, y_pred, gamma=2.0, alpha=0.25):
-    return keras.losses.binary_focal_crossentropy(
-        y_true, y_pred, apply_class_balancing=True, gamma=gamma, alpha=alpha)
+def _defined_source(dotted: str) -> tuple[str, str]:
+    """(source, object name) of a top-level def or class named by 'autograder.<module path>.<name>'."""
+    parts = dotted.split(".")
+    module, name = parts[1:-1], parts[-1]
+    path = _PACKAGE.joinpath(*module).with_suffix(".py")
+    text = path.read_text(encoding="utf-8")
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            lines = text.splitlines()[start - 1:node.end_lineno]
+            return "\n".join(lines) + "\n", name
+    raise LookupError(f"reference {dotted}: no top-level def or class {name!r} in {path.name}")
 
 
-def _counts(y_true, y_pred, threshold):
-    metrics = [keras.metrics.TruePositives(thresholds=threshold), keras.metrics.FalsePositives(thresholds=threshold),
-               keras.metrics.FalseNegatives(thresholds=threshold), keras.metrics.TrueNegatives(thresholds=threshold)]
-    for m in metrics:
-        m.update_state(y_true, y_pred)
-    return tuple(m.result() for m in metrics)
+def answer_key_source(names=None) -> str:
+    """Python source that defines NAMESPACE = {exercise name: reference} for these exercises."""
+    wanted = [exercises.exercise(n) for n in names] if names is not None else exercises.EXERCISES
+    parts = [PRELUDE]
+    for ex in wanted:
+        if ex.reference.startswith("keras."):
+            parts.append(f"NAMESPACE[{ex.name!r}] = {ex.reference}\n")
+        elif ex.reference.startswith("autograder."):
+            source, name = _defined_source(ex.reference)
+            parts.append(f"\n{source}\nNAMESPACE[{ex.name!r}] = {name}\n")
+        else:
+            raise ValueError(f"{ex.name}: reference {ex.reference!r} is neither keras.* nor autograder.*")
+    return "".join(parts)
 
 
-def confusion_counts(y_true, y_pred, threshold=0.5):
-    return _counts(y_true, y_pred, threshold)
-
-
-def precision_recall_f1(y_true, y_pred, threshold=0.5):
-    p = keras.metrics.Precision(thresholds=threshold)
-    r = keras.metrics.Recall(thresholds=threshold)
-    p.update_state(y_true, y_pred)
-    r.update_state(y_true, y_pred)
-    y_true2 = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1, 1))
-    y_pred2 = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1, 1))
-    # F1Score rejects threshold=0.0: threshold here (as F1Score does, in float32), then F1Score at 0.5
-    f = keras.metrics.F1Score(threshold=0.5)
-    f.update_state(y_true2, ops.cast(ops.greater(y_pred2, threshold), "float32"))
-    return p.result(), r.result(), ops.reshape(f.result(), ())
-
-
-def reduce_loss(per_sample, sample_weight=None, reduction="sum_over_batch_size"):
-    from keras.src.losses.loss import reduce_weighted_values
-    return reduce_weighted_values(per_sample, sample_weight=sample_weight, reduction=reduction)
-
-
-def mse_l1(y_true, y_pred):
-    return keras.losses.mean_squared_error(y_true, y_pred) + 0.5 * keras.losses.mean_absolute_error(y_true, y_pred)
-
-
-class WeightedMSE(keras.losses.Loss):
-    def __init__(self, high_penalty=2.0, name="weighted_mse", **kwargs):
-        super().__init__(name=name, **kwargs)
-        self.high_penalty = high_penalty
-
-    def call(self, y_true, y_pred):
-        y_pred = ops.convert_to_tensor(y_pred)
-        y_true = ops.cast(y_true, y_pred.dtype)
-        weight = ops.where(y_true > 0.5, ops.cast(self.high_penalty, y_pred.dtype), ops.cast(1.0, y_pred.dtype))
-        return ops.mean(ops.square(y_true - y_pred) * weight, axis=-1)
-
-    def get_config(self):
-        return {**super().get_config(), "high_penalty": self.high_penalty}
-
-
-class F1Score(keras.metrics.F1Score):
-    def __init__(self, threshold=0.5, name="f1", **kwargs):
-        super().__init__(threshold=threshold, name=name, **kwargs)
-
-    def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1, 1))
-        y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1, 1))
-        super().update_state(y_true, y_pred, sample_weight)
-
-    def result(self):
-        return ops.reshape(super().result(), ())
-
-
-NAMESPACE = {
-    "binary_accuracy": keras.metrics.binary_accuracy,
-    "mse": keras.losses.mean_squared_error,
-    "mae": keras.losses.mean_absolute_error,
-    "huber": keras.losses.huber,
-    "log_cosh": keras.losses.log_cosh,
-    "binary_crossentropy": keras.losses.binary_crossentropy,
-    "categorical_crossentropy": keras.losses.categorical_crossentropy,
-    "sparse_categorical_crossentropy": keras.losses.sparse_categorical_crossentropy,
-    "hinge": keras.losses.hinge,
-    "poisson": keras.losses.poisson,
-    "kl_divergence": keras.losses.kl_divergence,
-    "binary_focal_crossentropy": binary_focal_crossentropy,
-    "confusion_counts": confusion_counts,
-    "precision_recall_f1": precision_recall_f1,
-    "reduce_loss": reduce_loss,
-    "mse_l1": mse_l1,
-    "WeightedMSE": WeightedMSE,
-    "F1Score": F1Score,
-}
+@functools.cache
+def namespace() -> dict:
+    """Every reference, built in this process from the same source the answer key's process runs."""
+    scope: dict = {"__name__": "autograder_answer_key"}
+    exec(compile(answer_key_source(), "<answer key>", "exec"), scope)
+    return dict(scope["NAMESPACE"])

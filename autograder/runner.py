@@ -57,8 +57,8 @@ _reference = None
 def reference_target() -> InProcess:
     global _reference
     if _reference is None:
-        from .references import NAMESPACE
-        _reference = InProcess(NAMESPACE)
+        from .references import namespace
+        _reference = InProcess(namespace())
     return _reference
 
 

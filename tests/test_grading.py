@@ -43,13 +43,18 @@ RUNNER = ("import sys\nimport autograder.grade as g\n"
           "from autograder.__main__ import main\nsys.exit(main(sys.argv[1:]))\n")
 CH02 = ["mse", "mae", "huber", "log_cosh"]
 
-# the chapter 02 checks, by short name
-V, E, S, G, F = ("values match Keras on random batches", "edge cases", "one value per sample",
-                 "works inside tf.function with the same gradient as Keras",
-                 "trains a model with model.compile(loss=...) and fit")
-HV, HG = "values match Keras on hidden batches (hidden)", "graph mode on a hidden batch (hidden)"
-ALL = {V, E, S, G, F, HV, HG}
-WEIGHT = {V: 3, E: 2, S: 1, G: 2, F: 2, HV: 3, HG: 1}           # of 14, for 10 points
+# the chapter 02 checks, by short name (huber has its delta option on top)
+V, E, D, R, A = ("values match Keras (float32, rank 2)", "edge cases", "float64 inputs",
+                 "rank-3 inputs: one value per sample", "y_true of shape (n,) with y_pred of shape (n, 1)")
+G, F = ("works inside tf.function with the same gradient as Keras",
+        "trains a model with model.compile(loss=...) and fit (linear outputs)")
+O = "the delta option"
+HV, HO, HG = ("values on hidden batches (hidden)", "options on hidden batches (hidden)",
+              "graph mode on a hidden batch (hidden)")
+WEIGHT = {V: 3, E: 2, D: 1, R: 1, A: 1, G: 2, F: 2, O: 2, HV: 3, HO: 1, HG: 1}
+CHECKS = {name: {V, E, D, R, A, G, F, HV, HG} | ({O, HO} if name == "huber" else set()) for name in
+          ("mse", "mae", "huber", "log_cosh")}
+ALL = frozenset({"every check"})            # stands for CHECKS[exercise]
 
 # Every corpus submission's failing checks, per exercise (an exercise not listed passes everything).
 EXPECTED_FAILURES = {
@@ -65,16 +70,16 @@ EXPECTED_FAILURES = {
     "ch02/keras_used_outside_the_exercises.py": {},
     "hostile/disk_fill.py": {},
     "ch02/numpy_only.py": {name: {G, F, HG} for name in CH02},
-    "ch02/mse_sum_not_mean.py": {"mse": {V, E, G, HV, HG}},          # one output in fit: sum == mean
-    "ch02/mse_batch_mean.py": {"mse": {V, E, S, G, HV, HG}},         # the mean of a batch is what fit uses
-    "ch02/mse_rmse.py": {"mse": ALL - {S}},
-    "ch02/mae_no_abs.py": {"mae": ALL - {S}},
-    "ch02/mae_swapped_no_abs.py": {"mae": ALL - {S}},
-    "ch02/huber_no_half.py": {"huber": ALL - {S}},
-    "ch02/huber_linear_no_offset.py": {"huber": ALL - {S}},
-    "ch02/huber_ignores_delta.py": {"huber": {V, E, G, HV, HG}},      # fit and shape use delta=1.0
+    "ch02/mse_sum_not_mean.py": {"mse": {V, E, D, R, G, HV, HG}},     # one output (fit, (n, 1)): sum == mean
+    "ch02/mse_batch_mean.py": {"mse": {V, E, D, R, A, G, HV, HG}},    # the mean of a batch is what fit uses
+    "ch02/mse_rmse.py": {"mse": ALL},
+    "ch02/mae_no_abs.py": {"mae": ALL},
+    "ch02/mae_swapped_no_abs.py": {"mae": ALL},
+    "ch02/huber_no_half.py": {"huber": ALL},
+    "ch02/huber_linear_no_offset.py": {"huber": ALL},
+    "ch02/huber_ignores_delta.py": {"huber": {O, HO}},               # one flaw, one property
     "ch02/log_cosh_naive.py": {"log_cosh": {E}},                     # only the very large errors overflow
-    "ch02/log_cosh_float32_constant.py": {"log_cosh": {V, E, HV, HG}},   # fails on float64 inputs only
+    "ch02/log_cosh_float32_constant.py": {"log_cosh": {D}},          # fails on float64 inputs only
     "ch02/counterpart_direct.py": {"mse": ALL},
     "ch02/counterpart_alias.py": {"mae": ALL},
     "ch02/counterpart_get.py": {"log_cosh": ALL},
@@ -96,11 +101,11 @@ EXPECTED_FAILURES = {
     "hostile/memory_bomb.py": {"huber": ALL},
     "hostile/big_print.py": {},
     "hostile/misspelled.py": {"mse": ALL, "huber": ALL, "log_cosh": ALL},
-    "hostile/returns_odd_types.py": {"mse": {G, F, HG}, "mae": {G, F, HG}, "huber": ALL, "log_cosh": ALL - {S}},
-    "hostile/lying_objects.py": {"mse": ALL, "mae": ALL, "huber": ALL - {S}, "log_cosh": ALL},
-    "hostile/monkeypatch_numpy.py": {"mse": ALL - {S}},
-    "hostile/monkeypatch_keras.py": {"mse": ALL - {S}},
-    "hostile/monkeypatch_builtins.py": {"mse": ALL - {S}},
+    "hostile/returns_odd_types.py": {"mse": {A, G, F, HG}, "mae": {A, G, F, HG}, "huber": ALL, "log_cosh": ALL},
+    "hostile/lying_objects.py": {name: ALL for name in CH02},
+    "hostile/monkeypatch_numpy.py": {"mse": ALL},
+    "hostile/monkeypatch_keras.py": {"mse": ALL},
+    "hostile/monkeypatch_builtins.py": {"mse": ALL},
     "hostile/fake_results_writer.py": {},
     "hostile/kills_the_grader.py": {},
 }
@@ -162,6 +167,12 @@ def graded(tmp_path_factory):
             pass
 
 
+def fails_of(expected, exercise):
+    """The failing checks expected of `exercise` (ALL: every one of its checks)."""
+    fails = expected.get(exercise, set())
+    return set(CHECKS[exercise]) if fails == ALL else set(fails)
+
+
 def checks_of(result, exercise):
     return [t for t in result["tests"] if t["name"].startswith(f"{exercise}: ")]
 
@@ -208,8 +219,8 @@ def test_each_submission_gets_exactly_its_expected_verdicts(graded, key):
         assert result["tests"] == [] and result["score"] == 0
         return
     for exercise in CH02:
-        assert {t["name"].split(": ", 1)[1] for t in checks_of(result, exercise)} == ALL
-        assert failing(result, exercise) == expected.get(exercise, set()), exercise
+        assert {t["name"].split(": ", 1)[1] for t in checks_of(result, exercise)} == CHECKS[exercise]
+        assert failing(result, exercise) == fails_of(expected, exercise), exercise
 
 
 @pytest.mark.parametrize("key", list(EXPECTED_FAILURES))
@@ -220,8 +231,9 @@ def test_points_in_grades_csv_follow_from_the_verdicts(graded, key):
         return
     total = 0.0
     for exercise in CH02:
-        fails = expected.get(exercise, set())
-        points = 10 * sum(w for check, w in WEIGHT.items() if check not in fails) / 14
+        fails = fails_of(expected, exercise)
+        weights = {check: WEIGHT[check] for check in CHECKS[exercise]}
+        points = 10 * sum(w for check, w in weights.items() if check not in fails) / sum(weights.values())
         assert float(row[exercise]) == pytest.approx(points, abs=1e-4), exercise
         total += points
     assert float(row["total"]) == pytest.approx(total, abs=1e-3)
@@ -261,11 +273,24 @@ def test_csv_points_equal_the_results_json_scores(graded):
     ("ch02/mae_no_abs.py", "mae", "Looks like the absolute value is missing"),
     ("ch02/huber_no_half.py", "huber", "Looks like the 0.5 is missing from the quadratic part"),
     ("ch02/huber_linear_no_offset.py", "huber", "Looks like the linear part lacks the − 0.5·delta² term"),
-    ("ch02/huber_ignores_delta.py", "huber", "delta=0.5) on NumPy arrays"),
-    ("ch02/huber_ignores_delta.py", "huber", "Looks like the delta argument is ignored"),
 ])
 def test_a_classic_mistake_is_named_in_the_values_check(graded, key, exercise, hint):
     assert hint in message(graded, key, exercise, V)
+
+
+def test_an_ignored_option_fails_only_its_own_check_and_is_named(graded):
+    text = message(graded, "ch02/huber_ignores_delta.py", "huber", O)
+    assert "delta=0.5) on NumPy arrays" in text and "Looks like the delta argument is ignored" in text
+
+
+@pytest.mark.parametrize("key, exercise, check, share", [
+    ("ch02/huber_ignores_delta.py", "huber", O, 0.8),
+    ("ch02/log_cosh_naive.py", "log_cosh", E, 0.85),
+    ("ch02/log_cosh_float32_constant.py", "log_cosh", D, 0.9),
+])
+def test_one_secondary_flaw_keeps_most_of_the_points(graded, key, exercise, check, share):
+    assert float(graded.rows[Path(key).name][exercise]) >= 10 * share
+    assert check in failing(graded.results[key], exercise)
 
 
 def test_a_naive_log_cosh_is_told_it_overflows_on_large_errors(graded):
@@ -274,7 +299,7 @@ def test_a_naive_log_cosh_is_told_it_overflows_on_large_errors(graded):
 
 
 def test_mixing_a_float32_constant_into_float64_inputs_fails_with_the_line(graded):
-    text = message(graded, "ch02/log_cosh_float32_constant.py", "log_cosh", V)
+    text = message(graded, "ch02/log_cosh_float32_constant.py", "log_cosh", D)
     assert "was expected to be a double tensor but is a float tensor" in text
     assert "mixes float32 and float64" in text
     assert re.search(r"\(at line \d+ of log_cosh\)$", text)
@@ -432,7 +457,7 @@ def test_a_misspelled_or_missing_exercise_is_not_found_with_the_names_that_were(
 def test_lists_and_tuples_of_numbers_are_converted(graded):
     key = "hostile/returns_odd_types.py"
     for exercise in ("mse", "mae"):
-        assert {V, E, S, HV} <= {t["name"].split(": ", 1)[1] for t in checks_of(graded.results[key], exercise)
+        assert {V, E, D, R, HV} <= {t["name"].split(": ", 1)[1] for t in checks_of(graded.results[key], exercise)
                                   if t["status"] == "passed"}
 
 

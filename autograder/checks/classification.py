@@ -1,82 +1,20 @@
 """Checks for chapters 03-05: classification, probabilistic/count and imbalanced-data losses.
 
-Every exercise here is a per-sample loss, so the checks follow `losses.loss_checks`
-(values, edge cases, one value per sample, graph mode with the gradient, model.fit)
-with what classification needs on top: every keyword variant in graph mode, a
-model output layer of several units (softmax, sparse labels), a from_logits
-training run, and the label-shape check of sparse_categorical_crossentropy.
-Each spec carries its classic mistakes, computed here in NumPy at the input's
-precision, so a failure can say which slip it looks like.
+Every exercise here is a per-sample loss, so each is a `losses.LossSpec` and gets
+the same one-property-per-check set as the regression losses (core values,
+edge cases, float64, rank 3, each option, graph mode, model.fit), plus the
+label-shape check of sparse_categorical_crossentropy. Each spec carries its
+classic mistakes, computed here in NumPy at the input's precision, so a failure
+can say which slip it looks like.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
 import numpy as np
 
-from . import Check, Context, Outcome, builder, compare, guarded, tolerances
-from .losses import LossSpec, _edges, _kw_text, _shape, _values, fit_check, graph_cases, reduction_mistakes
+from . import Check, Context, Outcome, compare, guarded, tolerances
+from .losses import LossSpec, reduction_mistakes
 
 EPS = 1e-7      # keras.config.epsilon(), for the NumPy mistake catalogues only (the reference is Keras)
-
-
-@dataclass
-class ClassSpec(LossSpec):
-    shapes: list = field(default_factory=lambda: [(8, 3), (4, 2, 5), (16, 1)])
-    dtypes: list = field(default_factory=lambda: [np.float32, np.float64, np.float32])
-    min_last: int = 1                   # smallest last axis in hidden shapes
-    fit_units: int = 1
-    logit_fit: dict | None = None       # kwargs of a (hidden) training run on linear outputs
-    extra: Callable = None              # (spec, name, rng) -> [Check]  (public extras)
-    reduce: str = "mean"                # how the last axis is reduced: "mean" or "sum"
-
-
-# =========================================================================== the checks
-
-def classification_checks(spec: ClassSpec, name: str, rng, hidden: bool) -> list[Check]:
-    checks: list[Check] = []
-    if not hidden:
-        cases = []
-        for i, (shape, dtype) in enumerate(zip(spec.shapes, spec.dtypes)):
-            cases.append((shape, dtype, spec.variants[i % len(spec.variants)], i == 2))
-        for kwargs in spec.variants[len(spec.shapes):]:
-            cases.append(((6, 4), np.float64, kwargs, False))
-        checks.append(Check(name, "values match Keras on random batches", 3,
-                            guarded(_values(spec, name, rng, cases))))
-        checks.append(Check(name, "edge cases", 2, guarded(_edges(spec, name))))
-        checks.append(Check(name, "one value per sample", 1, guarded(_shape(spec, name, rng))))
-        variant_cases = [(spec.make(rng, (5, 3), np.float32, kw), kw) for kw in spec.variants]
-        checks.append(Check(name, "works inside tf.function with the same gradient as Keras"
-                            + (" (every keyword variant)" if len(spec.variants) > 1 else ""), 2,
-                            guarded(graph_cases(name, variant_cases, np.float32))))
-        if spec.fit:
-            checks.append(Check(name, f"trains a model with model.compile(loss=...) and fit "
-                                      f"({spec.fit_activation} outputs)", 2,
-                                guarded(fit_check(name, rng, spec.fit_activation, spec.fit_targets,
-                                             spec.fit_units, {}))))
-        if spec.extra is not None:
-            checks += spec.extra(spec, name, rng)
-    else:
-        cases = []
-        for _ in range(3):
-            rank = int(rng.integers(2, 4))
-            shape = tuple(int(n) for n in rng.integers(1, 9, size=rank - 1)) + (int(rng.integers(spec.min_last, 9)),)
-            dtype = [np.float32, np.float64][int(rng.integers(0, 2))]
-            kwargs = spec.variants[int(rng.integers(0, len(spec.variants)))]
-            cases.append((shape, dtype, kwargs, bool(rng.integers(0, 2))))
-        checks.append(Check(name, "values match Keras on hidden batches", 3,
-                            guarded(_values(spec, name, rng, cases)), hidden=True))
-        shape = (int(rng.integers(2, 9)), int(rng.integers(max(2, spec.min_last), 6)))
-        kwargs = spec.variants[int(rng.integers(0, len(spec.variants)))]
-        checks.append(Check(name, "graph mode on a hidden batch", 1,
-                            guarded(graph_cases(name, [(spec.make(rng, shape, np.float64, kwargs), kwargs)],
-                                                 np.float64)), hidden=True))
-        if spec.fit and spec.logit_fit is not None:
-            checks.append(Check(name, f"trains a model with {_kw_text(spec.logit_fit)} (linear outputs)", 1,
-                                guarded(fit_check(name, rng, "linear", spec.fit_targets, spec.fit_units,
-                                             spec.logit_fit, hidden=True)), hidden=True))
-    return checks
 
 
 # =========================================================================== NumPy helpers
@@ -157,8 +95,18 @@ def _bce_edges(dtype):
 def _bce_mistakes(y_true, y_pred, kwargs):
     y, p, dt = _pair(y_true, y_pred)
     logits = bool(kwargs.get("from_logits"))
+    ls = float(kwargs.get("label_smoothing", 0.0))
+    out = []
+    if ls:
+        with np.errstate(all="ignore"):
+            out += [(_bce_el(y, p, dt, from_logits=logits).mean(-1), "label_smoothing is ignored"),
+                    (_bce_el(y * (1 - ls) + ls, p, dt, from_logits=logits).mean(-1),
+                     "label smoothing adds 0.5·label_smoothing, not label_smoothing"),
+                    (_bce_el(y * (1 - ls), p, dt, from_logits=logits).mean(-1),
+                     "the 0.5·label_smoothing term is missing: smoothed labels are y·(1 - s) + 0.5·s")]
+        y = y * dt.type(1 - ls) + dt.type(0.5 * ls)
     el = _bce_el(y, p, dt, from_logits=logits)
-    out = reduction_mistakes(el)
+    out += reduction_mistakes(el)
     with np.errstate(all="ignore"):
         if logits:
             out += [
@@ -318,6 +266,8 @@ def _scce_edges(dtype):
         ("logits of ±50", i([[0], [1]]), d([[-50.0, 50.0], [-50.0, 50.0]]), {"from_logits": True}),
         ("labels of shape (2, 3) for predictions of shape (2, 3, 4)", i([[0, 1, 3], [2, 2, 0]]),
          d(_softmax(np.linspace(-2, 2, 24).reshape(2, 3, 4))), {}),
+        ("ignore_class with labels of shape (n, 1)", i([[2], [0], [2], [1]]),
+         d([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4], [0.2, 0.5, 0.3]]), {"ignore_class": 2}),
     ]
 
 
@@ -339,6 +289,15 @@ def _scce_mistakes(y_true, y_pred, kwargs):
     el = _cce_el(y, p, dt, logits)
     right = el.sum(-1)
     out = reduction_mistakes(el, "sum")
+    ignore = kwargs.get("ignore_class")
+    if ignore is not None:
+        kept = labels != ignore
+        out = [(right, f"ignore_class={ignore} is ignored: positions labelled {ignore} must give a loss of 0"),
+               (right[kept], "the ignored positions were dropped: Keras keeps them, with a loss of 0, so the "
+                             "result keeps one value per sample")]
+        right = np.where(kept, right, 0.0)
+        el = np.where(kept[..., None], el, 0.0)
+        out += reduction_mistakes(el, "sum")
     raw = np.asarray(y_true)
     with np.errstate(all="ignore"):
         if raw.ndim == p.ndim and raw.shape[-1] == 1:
@@ -530,15 +489,25 @@ def _kl_mistakes(y_true, y_pred, kwargs):
 
 # =========================================================================== binary focal crossentropy
 
-def _focal_np(y, p, dt, gamma=2.0, alpha=0.25, balance="keras", focal="keras", clip=True):
+def _focal_np(y_true, y_pred, kwargs, balance=None, focal="keras", clip=True, smooth="keras", logits="keras"):
+    """Keras' focal loss element-wise, or one of its classic slips."""
+    y, p, dt = _pair(y_true, y_pred)
+    g, a = float(kwargs.get("gamma", 2.0)), float(kwargs.get("alpha", 0.25))
+    ls = float(kwargs.get("label_smoothing", 0.0))
+    balanced = bool(kwargs.get("apply_class_balancing", False))
     with np.errstate(all="ignore"):
-        bce = _bce_el(y, p, dt, clip=clip)
+        if ls and smooth == "keras":
+            y = y * dt.type(1 - ls) + dt.type(0.5 * ls)
+        if kwargs.get("from_logits") and logits == "keras":
+            # Keras' sigmoid output remembers its logits, and the crossentropy uses them (stable, unclipped)
+            bce, p = _bce_el(y, p, dt, from_logits=True), _sigmoid(p).astype(dt)
+        else:
+            bce = _bce_el(y, p, dt, clip=clip)
         p_t = y * p + (1 - y) * (1 - p)
-        factor = {"keras": (1 - p_t) ** gamma, "none": 1.0, "pred": (1 - p) ** gamma,
-                  "gamma2": (1 - p_t) ** 2.0}[focal]
-        weight = {"keras": y * alpha + (1 - y) * (1 - alpha), "none": 1.0,
-                  "swapped": y * (1 - alpha) + (1 - y) * alpha, "positives": np.where(y > 0.5, alpha, 1.0),
-                  "alpha": alpha}[balance]
+        factor = {"keras": (1 - p_t) ** g, "none": 1.0, "pred": (1 - p) ** g, "gamma2": (1 - p_t) ** 2.0}[focal]
+        mode = balance or ("keras" if balanced else "none")
+        weight = {"keras": y * a + (1 - y) * (1 - a), "none": 1.0, "swapped": y * (1 - a) + (1 - y) * a,
+                  "positives": np.where(y > 0.5, a, 1.0), "alpha": a}[mode]
         return weight * factor * bce
 
 
@@ -547,79 +516,65 @@ def _focal_edges(dtype):
     return [
         ("probabilities exactly 0 and 1", d([[1, 0, 1, 0]]), d([[0.0, 1.0, 1.0, 0.0]]), {}),
         ("confident right answers (the focal factor nearly 0)", d([[1, 0, 1, 0]]), d([[0.999, 0.001, 0.95, 0.2]]), {}),
-        ("gamma=0: alpha-weighted crossentropy", d([[1, 0, 1, 0]]), d([[0.7, 0.2, 0.4, 0.9]]), {"gamma": 0.0}),
-        ("alpha=0.9, gamma=3", d([[1, 0], [0, 1]]), d([[0.3, 0.3], [0.8, 0.6]]), {"alpha": 0.9, "gamma": 3.0}),
         ("all negatives", d([[0, 0, 0]]), d([[0.1, 0.5, 0.9]]), {}),
+        ("gamma=0 is plain binary crossentropy", d([[1, 0, 1, 0]]), d([[0.7, 0.2, 0.4, 0.9]]), {"gamma": 0.0}),
+        ("logits of ±20", d([[1, 0, 1, 0]]), d([[20.0, 20.0, -20.0, -3.0]]), {"from_logits": True}),
+        ("class balancing with alpha=0.9", d([[1, 0], [0, 1]]), d([[0.3, 0.3], [0.8, 0.6]]),
+         {"apply_class_balancing": True, "alpha": 0.9}),
     ]
 
 
 def _focal_mistakes(y_true, y_pred, kwargs):
-    y, p, dt = _pair(y_true, y_pred)
-    g, a = float(kwargs.get("gamma", 2.0)), float(kwargs.get("alpha", 0.25))
-    el = _focal_np(y, p, dt, g, a)
+    el = _focal_np(y_true, y_pred, kwargs)
     out = reduction_mistakes(el)
-    out += [
-        (_focal_np(y, p, dt, g, a, balance="none").mean(-1),
-         "the class balancing is missing: with apply_class_balancing=True the loss is weighted by alpha "
-         "for positives and 1 - alpha for negatives"),
-        (_focal_np(y, p, dt, g, a, balance="swapped").mean(-1),
-         "alpha and 1 - alpha are swapped: alpha weights the positives (y_true = 1)"),
-        (_focal_np(y, p, dt, g, a, balance="positives").mean(-1),
-         "the negatives must be weighted by 1 - alpha (you left them at 1)"),
-        (_focal_np(y, p, dt, g, a, balance="alpha").mean(-1),
-         "alpha was applied to every element: positives get alpha, negatives 1 - alpha"),
-        (_focal_np(y, p, dt, g, a, focal="none").mean(-1),
-         "the focal factor (1 - p_t)**gamma is missing"),
-        (_focal_np(y, p, dt, g, a, focal="pred").mean(-1),
-         "the focal factor uses y_pred instead of p_t (p_t is y_pred for positives and 1 - y_pred "
-         "for negatives)"),
-        (_focal_np(y, p, dt, g, a, clip=False).mean(-1),
-         "the log is not clipped: log(0) gives inf or NaN when a probability is exactly 0 or 1"),
-    ]
-    if g != 2.0:
-        out.append((_focal_np(y, p, dt, g, a, focal="gamma2").mean(-1),
-                    "the gamma argument is ignored (gamma=2 was used)"))
-    if a != 0.25:
-        out.append((_focal_np(y, p, dt, g, 0.25).mean(-1), "the alpha argument is ignored (alpha=0.25 was used)"))
+    f = lambda **kw: _focal_np(y_true, y_pred, kwargs, **kw).mean(-1)  # noqa: E731
+    if kwargs.get("apply_class_balancing"):
+        out += [(f(balance="none"), "apply_class_balancing=True is ignored: it weights positives by alpha "
+                                    "and negatives by 1 - alpha"),
+                (f(balance="swapped"), "alpha and 1 - alpha are swapped: alpha weights the positives (y_true = 1)"),
+                (f(balance="positives"), "the negatives must be weighted by 1 - alpha (you left them at 1)"),
+                (f(balance="alpha"), "alpha was applied to every element: positives get alpha, negatives 1 - alpha")]
+    else:
+        out.append((f(balance="keras"), "you applied class balancing (alpha) although apply_class_balancing "
+                                        "is False by default"))
+    out += [(f(focal="none"), "the focal factor (1 - p_t)**gamma is missing"),
+            (f(focal="pred"), "the focal factor uses y_pred instead of p_t (p_t is y_pred for positives and "
+                              "1 - y_pred for negatives)"),
+            (f(clip=False), "the log is not clipped: log(0) gives inf or NaN when a probability is exactly 0 or 1")]
+    if float(kwargs.get("gamma", 2.0)) != 2.0:
+        out.append((f(focal="gamma2"), "the gamma argument is ignored (gamma=2 was used)"))
+    if kwargs.get("label_smoothing"):
+        out.append((f(smooth="none"), "label_smoothing is ignored: smooth the labels first, "
+                                      "y·(1 - s) + 0.5·s, then compute p_t and the loss from them"))
+    if kwargs.get("from_logits"):
+        out.append((f(logits="none"), "from_logits=True is ignored: apply sigmoid to y_pred first"))
     return out
 
 
-# =========================================================================== registration
+# =========================================================================== the specs
 
-_SPECS = {
-    "binary_crossentropy": ClassSpec(
-        make=_bce_make, variants=[{}, {"from_logits": True}, {"from_logits": False}],
-        edges=_bce_edges, mistakes=_bce_mistakes, fit_activation="sigmoid", fit_targets=_binary_targets,
-        logit_fit={"from_logits": True}),
-    "categorical_crossentropy": ClassSpec(
-        make=_cce_make, variants=[{}, {"label_smoothing": 0.1}, {"from_logits": True},
-                                  {"from_logits": True, "label_smoothing": 0.2}],
-        shapes=[(8, 3), (4, 2, 5), (16, 4)], min_last=2, reduce="sum",
-        edges=_cce_edges, mistakes=_cce_mistakes, fit_activation="softmax", fit_targets=_onehot_targets,
-        fit_units=3, logit_fit={"from_logits": True, "label_smoothing": 0.1}),
-    "sparse_categorical_crossentropy": ClassSpec(
-        make=_scce_make, variants=[{}, {"from_logits": True}, {"from_logits": False}],
-        shapes=[(8, 3), (4, 2, 5), (16, 4)], min_last=2, reduce="sum",
-        edges=_scce_edges, mistakes=_scce_mistakes, fit_activation="softmax", fit_targets=_sparse_targets,
-        fit_units=3, logit_fit={"from_logits": True}, extra=_sparse_label_shapes),
-    "hinge": ClassSpec(
-        make=_hinge_make, edges=_hinge_edges, mistakes=_hinge_mistakes,
-        fit_activation="linear", fit_targets=_binary_targets),
-    "poisson": ClassSpec(
-        make=_poisson_make, edges=_poisson_edges, mistakes=_poisson_mistakes,
-        fit_activation="exponential", fit_targets=_count_targets, fit_units=2),
-    "kl_divergence": ClassSpec(
-        make=_kl_make, shapes=[(8, 3), (4, 2, 5), (16, 4)], min_last=2, reduce="sum",
-        edges=_kl_edges, mistakes=_kl_mistakes, fit_activation="softmax",
-        fit_targets=_distribution_targets, fit_units=3),
-    "binary_focal_crossentropy": ClassSpec(
-        make=_bce_make, variants=[{}, {"gamma": 1.0, "alpha": 0.6}, {"gamma": 0.0},
-                                  {"alpha": 0.9, "gamma": 4.0}],
-        edges=_focal_edges, mistakes=_focal_mistakes, fit_activation="sigmoid",
-        fit_targets=_binary_targets),
-}
-
-
-@builder(*_SPECS)
-def _chapters_03_to_05(ex, rng, hidden):
-    return classification_checks(_SPECS[ex.name], ex.name, rng, hidden)
+BINARY_CROSSENTROPY = LossSpec(
+    make=_bce_make, variants=[{"from_logits": True}, {"from_logits": False}, {"label_smoothing": 0.1},
+                              {"label_smoothing": 0.3}, {"from_logits": True, "label_smoothing": 0.2}],
+    edges=_bce_edges, mistakes=_bce_mistakes, fit_activation="sigmoid", fit_targets=_binary_targets)
+CATEGORICAL_CROSSENTROPY = LossSpec(
+    make=_cce_make, variants=[{"label_smoothing": 0.1}, {"from_logits": True},
+                              {"from_logits": True, "label_smoothing": 0.2}],
+    last=4, min_last=2, edges=_cce_edges, mistakes=_cce_mistakes, fit_activation="softmax",
+    fit_targets=_onehot_targets, fit_units=3)
+SPARSE_CATEGORICAL_CROSSENTROPY = LossSpec(
+    make=_scce_make, variants=[{"from_logits": True}, {"from_logits": False}, {"ignore_class": 0},
+                               {"ignore_class": 2}],
+    last=4, min_last=2, edges=_scce_edges, mistakes=_scce_mistakes, fit_activation="softmax",
+    fit_targets=_sparse_targets, fit_units=3, extra=_sparse_label_shapes)
+HINGE = LossSpec(make=_hinge_make, edges=_hinge_edges, mistakes=_hinge_mistakes,
+                 fit_activation="linear", fit_targets=_binary_targets)
+POISSON = LossSpec(make=_poisson_make, edges=_poisson_edges, mistakes=_poisson_mistakes,
+                   fit_activation="exponential", fit_targets=_count_targets, fit_units=2)
+KL_DIVERGENCE = LossSpec(make=_kl_make, last=4, min_last=2, edges=_kl_edges, mistakes=_kl_mistakes,
+                         fit_activation="softmax", fit_targets=_distribution_targets, fit_units=3)
+BINARY_FOCAL_CROSSENTROPY = LossSpec(
+    make=_bce_make, variants=[{"apply_class_balancing": True}, {"apply_class_balancing": True, "alpha": 0.6},
+                              {"gamma": 0.0}, {"gamma": 4.0}, {"from_logits": True},
+                              {"label_smoothing": 0.1}],
+    edges=_focal_edges, mistakes=_focal_mistakes, fit_activation="sigmoid", fit_targets=_binary_targets)

@@ -10,8 +10,47 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Check, Context, Outcome, builder, compare, describe_input, guarded, tolerances
-from .losses import LossSpec, _big_errors, _e, _kw_text as _kw, loss_checks, reduction_mistakes, regression
+import keras
+from keras import ops
+
+from . import Check, Context, Outcome, compare, describe_input, guarded, tolerances
+from .losses import LossSpec, _big_errors, _e, _kw_text as _kw, reduction_mistakes, regression
+
+
+# =========================================================================== the references
+
+def mse_l1(y_true, y_pred):
+    return keras.losses.mean_squared_error(y_true, y_pred) + 0.5 * keras.losses.mean_absolute_error(y_true, y_pred)
+
+
+class WeightedMSE(keras.losses.Loss):
+    def __init__(self, high_penalty=2.0, name="weighted_mse", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.high_penalty = high_penalty
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(y_true, y_pred.dtype)
+        weight = ops.where(y_true > 0.5, ops.cast(self.high_penalty, y_pred.dtype), ops.cast(1.0, y_pred.dtype))
+        return ops.mean(ops.square(y_true - y_pred) * weight, axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "high_penalty": self.high_penalty}
+
+
+class F1Score(keras.metrics.F1Score):
+    """keras.metrics.F1Score(threshold=0.5) on inputs of any shape, pooled over every batch, as a scalar."""
+
+    def __init__(self, threshold=0.5, name="f1", **kwargs):
+        super().__init__(threshold=threshold, name=name, **kwargs)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1, 1))
+        y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1, 1))
+        super().update_state(y_true, y_pred, sample_weight)
+
+    def result(self):
+        return ops.reshape(super().result(), ())
 
 
 # =========================================================================== mse_l1
@@ -164,10 +203,9 @@ def _weighted_mse_checks(name, rng, hidden):
     if hidden:
         cases = []
         for _ in range(3):
-            rank = int(rng.integers(2, 4))
-            shape = tuple(int(n) for n in rng.integers(1, 8, size=rank))
+            shape = tuple(int(n) for n in rng.integers(1, 8, size=2))
             hp = float(np.round(rng.uniform(0.5, 5.0), 2))
-            y_true, y_pred = _regression_01(rng, shape, [np.float32, np.float64][int(rng.integers(0, 2))])
+            y_true, y_pred = _regression_01(rng, shape, np.float32)
             weight = _positive(rng, shape[:-1]) if rng.uniform() < 0.5 else None   # one per per-sample value
             cases.append(("", {"high_penalty": hp}, y_true, y_pred, weight))
         return [Check(name, "call() matches on hidden batches", 2,
@@ -177,7 +215,10 @@ def _weighted_mse_checks(name, rng, hidden):
     a, b = _regression_01(rng, (8, 3), np.float32)
     c, d = _regression_01(rng, (6, 1), np.float64)
     e, f = _regression_01(rng, (4, 2, 3), np.float32)
-    values = [("", {}, a, b, None), ("", {"high_penalty": 3.0}, c, d, None), ("", {"high_penalty": 0.5}, e, f, None)]
+    g, h = _regression_01(rng, (5, 3), np.float32)
+    values = [("", {}, a, b, None), ("", {"high_penalty": 3.0}, g, h, None)]
+    float64 = [("", {"high_penalty": 3.0}, c, d, None)]
+    rank3 = [("", {"high_penalty": 0.5}, e, f, None)]
     t = np.array([[0.5, 0.2, 0.9], [0.5, 0.5, 0.5], [0.0, 1.0, 0.51]], np.float32)
     p = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.5, 0.5, 0.5]], np.float32)
     edges = [("y_true exactly 0.5 is not above 0.5", {"high_penalty": 4.0}, t, p, None),
@@ -187,13 +228,16 @@ def _weighted_mse_checks(name, rng, hidden):
               np.ones((3, 2), np.float32), None)]
     reduced = [("without sample_weight", {"high_penalty": 3.0}, a, b, None),
                ("with sample_weight", {"high_penalty": 3.0}, a, b, _positive(rng, 8)),
-               ("with sample_weight, 3-D inputs", {}, e, f, _positive(rng, (4, 2)))]
+               ("with sample_weight and the default penalty", {}, g, h, _positive(rng, 5))]
     ry, rp = _regression_01(rng, (5, 2), np.float32)
     x = rng.normal(size=(24, 3)).astype(np.float32)
     y = rng.uniform(0, 1, size=(24, 2)).astype(np.float32)
     return [
-        Check(name, "call() returns the per-sample weighted squared error", 2,
+        Check(name, "call() returns the per-sample weighted squared error (float32, rank 2)", 2,
               guarded(_loss_object_cases(values, "per_sample"))),
+        Check(name, "call() on float64 inputs", 1, guarded(_loss_object_cases(float64, "per_sample"))),
+        Check(name, "call() on rank-3 inputs: one value per sample", 1,
+              guarded(_loss_object_cases(rank3, "per_sample"))),
         Check(name, "edge cases: the penalty applies only where y_true > 0.5", 1,
               guarded(_loss_object_cases(edges, "per_sample"))),
         Check(name, "calling the loss reduces to one number, with and without sample_weight", 1,
@@ -346,13 +390,14 @@ def _f1_checks(name, rng, hidden):
     ]
 
 
-# =========================================================================== registration
+# =========================================================================== the builders
 
-@builder("mse_l1", "WeightedMSE", "F1Score")
-def _chapter_08(ex, rng, hidden):
-    if ex.name == "mse_l1":
-        spec = LossSpec(make=regression, edges=_big_errors, mistakes=_mse_l1_mistakes)
-        return loss_checks(spec, ex.name, rng, hidden)
-    if ex.name == "WeightedMSE":
-        return _weighted_mse_checks(ex.name, rng, hidden)
+MSE_L1 = LossSpec(make=regression, edges=_big_errors, mistakes=_mse_l1_mistakes)
+
+
+def weighted_mse_checks(ex, rng, hidden):
+    return _weighted_mse_checks(ex.name, rng, hidden)
+
+
+def f1_score_checks(ex, rng, hidden):
     return _f1_checks(ex.name, rng, hidden)

@@ -1,9 +1,17 @@
 """Checks shared by every per-sample loss (and the chapter 01 metric function).
 
-A `LossSpec` says how to make inputs for an exercise, which keyword variants
-to try, its edge cases and its classic mistakes; `loss_checks` turns a spec
-into the checks: values, edge cases, per-sample shape, graph mode with the
-gradient, and training inside model.fit. Chapter 01 and 02 specs live here.
+A `LossSpec` says how to make inputs for an exercise, its options (keyword
+variants), its edge cases and its classic mistakes; called as a builder, it
+turns into checks that each test one property, so that one flaw costs one check:
+
+* the core values, on the plain case: float32, rank 2, eager, default options;
+* edge cases (default options), float64 inputs, rank-3 inputs, each option
+  (with its own edge cases), the (n,) vs (n, 1) rank alignment where Keras does
+  it, graph mode with the gradient, and training in model.fit;
+* hidden: the core values, the options and graph mode on batches drawn from the
+  grading seed by the same generators.
+
+Chapter 01 and 02 specs live here; chapters 03-05 in `classification`.
 """
 from __future__ import annotations
 
@@ -12,62 +20,109 @@ from typing import Callable
 
 import numpy as np
 
-from . import Check, Context, Outcome, builder, compare, describe_input, guarded, tolerances
+from . import Check, Context, Outcome, compare, describe_input, guarded, tolerances
 
-SHAPES = [(8, 3), (4, 2, 5), (16, 1)]
-DTYPES = [np.float32, np.float64, np.float32]
+RANK3_SHAPE = (4, 2, 5)                 # its last axis becomes the spec's `last`
 
 
 @dataclass
 class LossSpec:
     make: Callable                      # (rng, shape, dtype, kwargs) -> (y_true, y_pred)
-    variants: list = field(default_factory=lambda: [{}])
+    variants: list = field(default_factory=list)   # non-default options, e.g. [{"delta": 0.5}]
     edges: Callable = lambda dtype: []  # dtype -> [(title, y_true, y_pred, kwargs)]
     mistakes: Callable = lambda yt, yp, kw: []   # -> [(value, explanation)]
     gradient: bool = True               # is it differentiable (a loss) or not (a metric)
     fit: bool = True
     fit_activation: str = "linear"
     fit_targets: Callable = None        # (rng, n) -> y for model.fit
+    fit_units: int = 1
     per_element: bool = False           # returns one value per element, not per sample
+    aligns_ranks: bool = False          # lines up y_true (n,) with y_pred (n, 1), as Keras' regression losses
+    last: int = 3                       # size of the last axis in the core and rank-3 shapes
+    min_last: int = 1                   # smallest last axis in hidden shapes
+    extra: Callable = None              # (spec, name, rng) -> [Check]  (public extras)
+
+    def __call__(self, ex, rng, hidden):
+        """The builder the registry names: this spec's checks for exercise `ex`."""
+        return loss_checks(self, ex.name, rng, hidden)
+
+
+def option_groups(variants) -> dict[tuple, list]:
+    """Options grouped by the keywords they set: one check per group."""
+    groups: dict[tuple, list] = {}
+    for kwargs in variants:
+        groups.setdefault(tuple(sorted(kwargs)), []).append(kwargs)
+    return groups
+
+
+def _group_title(keys) -> str:
+    return f"the {keys[0]} option" if len(keys) == 1 else " with ".join(keys) + " together"
 
 
 def loss_checks(spec: LossSpec, name: str, rng, hidden: bool) -> list[Check]:
-    checks: list[Check] = []
-    if not hidden:
-        cases = []
-        for i, (shape, dtype) in enumerate(zip(SHAPES, DTYPES)):
-            kwargs = spec.variants[i % len(spec.variants)]
-            cases.append((shape, dtype, kwargs, i == 2))
-        for kwargs in spec.variants[len(SHAPES):]:
-            cases.append(((6, 4), np.float64, kwargs, False))
-        checks.append(Check(name, "values match Keras on random batches", 3,
-                            guarded(_values(spec, name, rng, cases))))
-        checks.append(Check(name, "edge cases", 2, guarded(_edges(spec, name))))
-        checks.append(Check(name, "one value per sample" if not spec.per_element else "one value per element",
-                            1, guarded(_shape(spec, name, rng))))
-        title = "works inside tf.function with the same gradient as Keras" if spec.gradient \
-            else "works inside tf.function (graph mode)"
-        case = (spec.make(rng, (5, 3), np.float32, spec.variants[-1]), spec.variants[-1])
-        checks.append(Check(name, title, 2, guarded(graph_cases(name, [case], np.float32, spec.gradient))))
-        if spec.fit:
-            checks.append(Check(name, "trains a model with model.compile(loss=...) and fit", 2,
-                                guarded(fit_check(name, rng, spec.fit_activation,
-                                                  spec.fit_targets or regression_targets))))
-    else:
-        cases = []
-        for _ in range(3):
-            rank = int(rng.integers(2, 4))
-            shape = tuple(int(n) for n in rng.integers(1, 9, size=rank))
-            dtype = [np.float32, np.float64][int(rng.integers(0, 2))]
-            kwargs = spec.variants[int(rng.integers(0, len(spec.variants)))]
-            cases.append((shape, dtype, kwargs, bool(rng.integers(0, 2))))
-        checks.append(Check(name, "values match Keras on hidden batches", 3,
-                            guarded(_values(spec, name, rng, cases)), hidden=True))
-        shape = (int(rng.integers(2, 9)), int(rng.integers(1, 6)))
-        kwargs = spec.variants[int(rng.integers(0, len(spec.variants)))]
-        case = (spec.make(rng, shape, np.float64, kwargs), kwargs)
-        checks.append(Check(name, "graph mode on a hidden batch", 1,
-                            guarded(graph_cases(name, [case], np.float64, spec.gradient)), hidden=True))
+    groups = option_groups(spec.variants)
+    per = "element" if spec.per_element else "sample"
+    if hidden:
+        return _hidden_checks(spec, name, rng, groups)
+    k = spec.last
+    single = 1 if spec.min_last <= 1 else k           # a single output per sample, where that makes sense
+    core = [((8, k), np.float32, {}, False), ((16, single), np.float32, {}, True)]
+    edges = spec.edges(np.float32)
+    own_group = [e for e in edges if e[3] and tuple(sorted(e[3])) in groups]
+    plain_edges = [e for e in edges if not any(e is o for o in own_group) and np.ndim(e[2]) <= 2]
+    rank_edges = [e for e in edges if not e[3] and np.ndim(e[2]) > 2]
+    checks = [
+        Check(name, "values match Keras (float32, rank 2)", 3, guarded(_values(spec, name, rng, core))),
+        Check(name, "edge cases", 2, guarded(_edges(spec, plain_edges))),
+        Check(name, "float64 inputs", 1,
+              guarded(_values(spec, name, rng, [((6, k), np.float64, {}, False), ((3, single), np.float64, {}, True)]))),
+        Check(name, f"rank-3 inputs: one value per {per}", 1,
+              guarded(_values(spec, name, rng, [(_with_last(RANK3_SHAPE, k), np.float32, {}, False)],
+                              then=_edges(spec, rank_edges) if rank_edges else None))),
+    ]
+    if spec.aligns_ranks:
+        checks.append(Check(name, "y_true of shape (n,) with y_pred of shape (n, 1)", 1,
+                            guarded(_rank_alignment(spec, name, rng))))
+    for keys, variants in groups.items():
+        cases = [((8, k), np.float32, kw, i % 2 == 1) for i, kw in enumerate(variants)]
+        own = [e for e in edges if tuple(sorted(e[3])) == keys]
+        checks.append(Check(name, _group_title(keys), 2,
+                            guarded(_values(spec, name, rng, cases, then=_edges(spec, own) if own else None))))
+    title = "works inside tf.function with the same gradient as Keras" if spec.gradient \
+        else "works inside tf.function (graph mode)"
+    case = (spec.make(rng, (5, k), np.float32, {}), {})
+    checks.append(Check(name, title, 2, guarded(graph_cases(name, [case], np.float32, spec.gradient))))
+    if spec.fit:
+        checks.append(Check(name, f"trains a model with model.compile(loss=...) and fit ({spec.fit_activation} "
+                                  "outputs)", 2,
+                            guarded(fit_check(name, rng, spec.fit_activation, spec.fit_targets or regression_targets,
+                                              spec.fit_units))))
+    if spec.extra is not None:
+        checks += spec.extra(spec, name, rng)
+    return checks
+
+
+def _with_last(shape, k):
+    return tuple(shape[:-1]) + (k,)
+
+
+def _hidden_shape(spec, rng):
+    return (int(rng.integers(1, 17)), int(rng.integers(max(spec.min_last, 1), 9)))
+
+
+def _hidden_checks(spec, name, rng, groups) -> list[Check]:
+    """The same generators as the public checks, on shapes and values drawn from the grading seed."""
+    cases = [(_hidden_shape(spec, rng), np.float32, {}, bool(rng.integers(0, 2))) for _ in range(3)]
+    checks = [Check(name, "values on hidden batches", 3, guarded(_values(spec, name, rng, cases)), hidden=True)]
+    if groups:
+        option_cases = [(_hidden_shape(spec, rng), np.float32, variants[int(rng.integers(0, len(variants)))],
+                         bool(rng.integers(0, 2))) for variants in groups.values()]
+        checks.append(Check(name, "options on hidden batches", 1,
+                            guarded(_values(spec, name, rng, option_cases)), hidden=True))
+    shape = (int(rng.integers(2, 9)), int(rng.integers(max(2, spec.min_last), 6)))
+    case = (spec.make(rng, shape, np.float32, {}), {})
+    checks.append(Check(name, "graph mode on a hidden batch", 1,
+                        guarded(graph_cases(name, [case], np.float32, spec.gradient)), hidden=True))
     return checks
 
 
@@ -75,7 +130,8 @@ def _kw_text(kwargs) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
 
 
-def _values(spec, name, rng, cases):
+def _values(spec, name, rng, cases, then=None):
+    """Each (shape, dtype, kwargs, as_tensors) case against Keras; then `then` (edge cases), if any."""
     data = []
     for shape, dtype, kwargs, tensors in cases:
         y_true, y_pred = spec.make(rng, shape, dtype, kwargs)
@@ -92,13 +148,14 @@ def _values(spec, name, rng, cases):
                               spec.mistakes(y_true, y_pred, kwargs))
             if not outcome.passed:
                 return outcome
-        return Outcome(True)
+        return then(ctx) if then is not None else Outcome(True)
     return run
 
 
-def _edges(spec, name):
+def _edges(spec, edges):
+    """Named edge cases (title, y_true, y_pred, kwargs), compared with Keras."""
     def run(ctx: Context) -> Outcome:
-        for title, y_true, y_pred, kwargs in spec.edges(np.float64) + spec.edges(np.float32):
+        for title, y_true, y_pred, kwargs in edges:
             expected, got = ctx.both("call", args=[y_true, y_pred], kwargs=kwargs)
             where = f"{title} ({describe_input(y_pred)}{'; ' + _kw_text(kwargs) if kwargs else ''})"
             outcome = compare(expected, got, *tolerances(y_pred.dtype), False, where,
@@ -109,17 +166,27 @@ def _edges(spec, name):
     return run
 
 
-def _shape(spec, name, rng):
-    cases = [spec.make(rng, (5, 3), np.float32, spec.variants[0]),
-             spec.make(rng, (2, 4, 3), np.float32, spec.variants[0])]
+BROADCAST = ("y_true of shape (n,) and y_pred of shape (n, 1) broadcast against each other into an (n, n) "
+             "matrix, so each sample's value averages over every pair. Keras lines the ranks up first: when "
+             "one input has shape (n,) and the other (n, 1), expand the (n,) one with keras.ops.expand_dims(x, -1)")
+
+
+def _rank_alignment(spec, name, rng):
+    """y_true (n,) with y_pred (n, 1) and the other way round: Keras lines the ranks up; plain code broadcasts."""
+    y_true, y_pred = spec.make(rng, (5, 1), np.float32, {})
+    cases = [(y_true[:, 0], y_pred), (y_true, y_pred[:, 0])]
 
     def run(ctx: Context) -> Outcome:
-        for y_true, y_pred in cases:
-            expected, got = ctx.both("call", args=[y_true, y_pred], kwargs=spec.variants[0])
-            if np.shape(got) != np.shape(expected):
-                what = "one value per element" if spec.per_element else "one value per sample, reducing only the last axis"
-                return Outcome(False, f"for inputs of shape {y_pred.shape}, expected shape "
-                                      f"{np.shape(expected)} ({what}), got {np.shape(got)}")
+        for yt, yp in cases:
+            expected, got = ctx.both("call", args=[yt, yp], kwargs={})
+            n = len(yt)
+            grid_true = np.ascontiguousarray(np.broadcast_to(yt.reshape(1, -1) if yt.ndim == 1 else yt, (n, n)))
+            grid_pred = np.ascontiguousarray(np.broadcast_to(yp.reshape(1, -1) if yp.ndim == 1 else yp, (n, n)))
+            broadcast = ctx.reference.probe("call", name, args=[grid_true, grid_pred])
+            where = f"y_true of shape {yt.shape} with y_pred of shape {yp.shape}"
+            outcome = compare(expected, got, *tolerances(np.float32), False, where, [(broadcast, BROADCAST)])
+            if not outcome.passed:
+                return outcome
         return Outcome(True)
     return run
 
@@ -216,12 +283,9 @@ def _accuracy_mistakes(y_true, y_pred, kwargs):
     ]
 
 
-@builder("binary_accuracy")
-def _binary_accuracy(ex, rng, hidden):
-    spec = LossSpec(make=binary_scores, variants=[{}, {"threshold": 0.25}],
-                    edges=_accuracy_edges, mistakes=_accuracy_mistakes,
-                    gradient=False, fit=False, per_element=True)
-    return loss_checks(spec, ex.name, rng, hidden)
+BINARY_ACCURACY = LossSpec(make=binary_scores, variants=[{"threshold": 0.25}, {"threshold": 0.75}],
+                           edges=_accuracy_edges, mistakes=_accuracy_mistakes,
+                           gradient=False, fit=False, per_element=True)
 
 
 # --------------------------------------------------------------------------- chapter 02
@@ -307,15 +371,8 @@ def _huber_edges(dtype):
     ]
 
 
-_CH02 = {
-    "mse": LossSpec(make=regression, edges=_big_errors, mistakes=_mse_mistakes),
-    "mae": LossSpec(make=regression, edges=_big_errors, mistakes=_mae_mistakes),
-    "huber": LossSpec(make=regression, variants=[{}, {"delta": 0.5}, {"delta": 2.0}],
-                      edges=_huber_edges, mistakes=_huber_mistakes),
-    "log_cosh": LossSpec(make=regression, edges=_big_errors, mistakes=_log_cosh_mistakes),
-}
-
-
-@builder(*_CH02)
-def _chapter_02(ex, rng, hidden):
-    return loss_checks(_CH02[ex.name], ex.name, rng, hidden)
+MSE = LossSpec(make=regression, edges=_big_errors, mistakes=_mse_mistakes, aligns_ranks=True)
+MAE = LossSpec(make=regression, edges=_big_errors, mistakes=_mae_mistakes, aligns_ranks=True)
+HUBER = LossSpec(make=regression, variants=[{"delta": 0.5}, {"delta": 2.0}], edges=_huber_edges,
+                 mistakes=_huber_mistakes, aligns_ranks=True)
+LOG_COSH = LossSpec(make=regression, edges=_big_errors, mistakes=_log_cosh_mistakes, aligns_ranks=True)

@@ -1,17 +1,25 @@
 """Checks for chapter 06: confusion counts, and precision / recall / F1 at a threshold.
 
 Both exercises return a tuple, which the `call` probe turns into a list: the
-checks compare it as one vector, (tp, fp, fn, tn) or (precision, recall, f1).
-A score counts as positive only when strictly above the threshold, as in Keras'
-TruePositives & co.; 0/0 ratios are 0.0, as in Keras' Precision, Recall and
-F1Score. Inputs use multiples of 1/8 wherever a score must tie with the
-threshold, so float32 and float64 agree on the tie.
+checks compare it as one vector, (tp, fp, fn, tn) or (precision, recall, f1) —
+or, for a list of thresholds, one row per quantity and one column per threshold.
+The contract is Keras': a score counts as positive only when strictly above the
+threshold, every element is one prediction, `sample_weight` weights each
+prediction's count, 0/0 ratios are 0.0, and f1 = 2·p·r / (p + r). Inputs use
+multiples of 1/8 wherever a score must tie with the threshold, so float32 and
+float64 agree on the tie.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from . import Check, Context, Outcome, builder, compare, describe_input, guarded
+from . import Check, Context, Outcome, compare, describe_input, guarded
+
+if TYPE_CHECKING:       # the references below run in the answer key, whose prelude imports these
+    import keras
+    from keras import ops
 
 TOL = (1e-4, 1e-5)          # the reference computes in float32
 
@@ -21,30 +29,43 @@ PRF = "(precision, recall, f1)"
 
 # =========================================================================== NumPy versions (for the mistakes)
 
-def np_counts(y_true, y_pred, threshold=0.5, strict=True):
+def np_counts(y_true, y_pred, threshold=0.5, strict=True, sample_weight=None):
+    """(tp, fp, fn, tn), or a (4, thresholds) array for a list of thresholds."""
+    if isinstance(threshold, (list, tuple)):
+        return np.stack([np_counts(y_true, y_pred, t, strict, sample_weight) for t in threshold], axis=-1)
     yt = np.asarray(y_true).reshape(-1) != 0
     yp = np.asarray(y_pred).reshape(-1)
+    w = np.ones(yp.shape) if sample_weight is None else \
+        np.broadcast_to(np.asarray(sample_weight, np.float64).reshape(-1), yp.shape)
     pos = yp > threshold if strict else yp >= threshold
-    return np.array([(pos & yt).sum(), (pos & ~yt).sum(), (~pos & yt).sum(), (~pos & ~yt).sum()], dtype=np.float64)
+    return np.array([(w * (pos & yt)).sum(), (w * (pos & ~yt)).sum(), (w * (~pos & yt)).sum(),
+                     (w * (~pos & ~yt)).sum()], dtype=np.float64)
 
 
 def np_prf(tp, fp, fn, zero=True, f1="harmonic"):
-    with np.errstate(all="ignore"):
-        p = tp / (tp + fp) if (tp + fp) or not zero else 0.0
-        r = tp / (tp + fn) if (tp + fn) or not zero else 0.0
-        if f1 == "harmonic":
-            f = 2 * p * r / (p + r) if (p + r) or not zero else 0.0
-        elif f1 == "arithmetic":
-            f = (p + r) / 2
-        else:                                       # "jaccard"
-            f = tp / (tp + fp + fn) if (tp + fp + fn) or not zero else 0.0
+    """(precision, recall, f1) from counts (scalars, or one per threshold)."""
+    tp, fp, fn = (np.asarray(v, np.float64) for v in (tp, fp, fn))
+
+    def ratio(a, b):
+        with np.errstate(all="ignore"):
+            return np.where(b != 0, a / np.where(b != 0, b, 1), 0.0) if zero else a / b
+
+    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    if f1 == "harmonic":
+        f = ratio(2 * p * r, p + r)
+    elif f1 == "arithmetic":
+        f = (p + r) / 2
+    else:                                       # "jaccard"
+        f = ratio(tp, tp + fp + fn)
     return np.array([p, r, f], dtype=np.float64)
 
 
 def _count_mistakes(y_true, y_pred, kwargs):
-    t = kwargs.get("threshold", 0.5)
-    tp, fp, fn, tn = np_counts(y_true, y_pred, t)
-    out = [(np_counts(y_true, y_pred, t, strict=False),
+    t, w = kwargs.get("threshold", 0.5), kwargs.get("sample_weight")
+    tp, fp, fn, tn = np_counts(y_true, y_pred, t, sample_weight=w)
+    out = [] if w is None else [(np_counts(y_true, y_pred, t), "sample_weight is ignored: each prediction "
+                                 "adds its weight (not 1) to its cell")]
+    out += [(np_counts(y_true, y_pred, t, strict=False, sample_weight=w),
             "a score equal to the threshold was counted as positive: use > (strictly above), not >="),
            (np.array([tp, fn, fp, tn]), "fp and fn are swapped (a false positive is predicted positive, "
                                         "labelled negative)"),
@@ -52,17 +73,19 @@ def _count_mistakes(y_true, y_pred, kwargs):
            (np.array([tn, fp, fn, tp]), "tp and tn are swapped"),
            (np.array([tp, fp, tn, fn]), f"fn and tn are swapped: return {COUNTS}")]
     if t != 0.5:
-        out.append((np_counts(y_true, y_pred, 0.5), "the threshold argument is ignored (0.5 was used)"))
+        out.append((np_counts(y_true, y_pred, 0.5, sample_weight=w), "the threshold argument is ignored (0.5 was used)"))
     return out
 
 
 def _prf_mistakes(y_true, y_pred, kwargs):
-    t = kwargs.get("threshold", 0.5)
-    tp, fp, fn, _ = np_counts(y_true, y_pred, t)
+    t, w = kwargs.get("threshold", 0.5), kwargs.get("sample_weight")
+    tp, fp, fn, _ = np_counts(y_true, y_pred, t, sample_weight=w)
     right = np_prf(tp, fp, fn)
-    out = [(np_prf(tp, fp, fn, zero=False),
+    out = [] if w is None else [(np_prf(*np_counts(y_true, y_pred, t)[:3]), "sample_weight is ignored: each "
+                                 "prediction adds its weight (not 1) to the counts")]
+    out += [(np_prf(tp, fp, fn, zero=False),
             "a 0/0 ratio gave NaN: return 0.0 where the denominator is 0 (keras.ops.divide_no_nan)"),
-           (np_prf(*np_counts(y_true, y_pred, t, strict=False)[:3]),
+           (np_prf(*np_counts(y_true, y_pred, t, strict=False, sample_weight=w)[:3]),
             "a score equal to the threshold was counted as positive: use > (strictly above), not >="),
            (np_prf(tp, fp, fn, f1="arithmetic"), "f1 is the harmonic mean 2·p·r / (p + r), not (p + r) / 2"),
            (np_prf(tp, fp, fn, f1="jaccard"), "that f1 is tp / (tp + fp + fn) (the Jaccard index); "
@@ -75,7 +98,8 @@ def _prf_mistakes(y_true, y_pred, kwargs):
             out.append((np.array([p, r, 2 * p * r / (p + r)]),
                         "f1 gave NaN when precision and recall are both 0: return 0.0 there"))
     if t != 0.5:
-        out.append((np_prf(*np_counts(y_true, y_pred, 0.5)[:3]), "the threshold argument is ignored (0.5 was used)"))
+        out.append((np_prf(*np_counts(y_true, y_pred, 0.5, sample_weight=w)[:3]),
+                    "the threshold argument is ignored (0.5 was used)"))
     return out
 
 
@@ -124,7 +148,8 @@ def _edges_empty():
 
 def _where(name, y_true, y_pred, kwargs, tensors, hidden):
     kind = "tensors" if tensors else "NumPy arrays"
-    kw = "" if hidden or not kwargs else ", " + ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+    kw = "" if hidden or not kwargs else ", " + ", ".join(
+        f"{k}=<{describe_input(v)}>" if isinstance(v, np.ndarray) else f"{k}={v!r}" for k, v in kwargs.items())
     return f"{name}(y_true, y_pred{kw}) → {_RETURNS[name]} on {kind} of {describe_input(y_pred)}"
 
 
@@ -157,44 +182,101 @@ def _graph_cases(name, cases):
     return run
 
 
-@builder("confusion_counts", "precision_recall_f1")
-def _chapter_06(ex, rng, hidden):
+def _weights(rng, n):
+    return rng.choice(np.array([0.0, 0.5, 1.0, 2.0, 3.0]), size=n)
+
+
+def _checks(ex, rng, hidden):
     name = ex.name
     if hidden:
-        cases = []
-        for i in range(4):
+        def draw():
             rank = int(rng.integers(1, 3))
             shape = tuple(int(n) for n in rng.integers(1, 13, size=rank))
-            threshold = [None, 0.25, 0.375, 0.5, 0.625, 0.75][int(rng.integers(0, 6))]
-            case = _random_case(rng, shape, [np.float32, np.float64][int(rng.integers(0, 2))],
-                                [np.float32, np.int64][int(rng.integers(0, 2))], threshold, ties=bool(i % 2))
-            if i == 3 and rng.uniform() < 0.5:          # now and then a batch without positives
-                case = (np.zeros_like(case[0]), case[1], case[2])
-            cases.append(("", *case, bool(rng.integers(0, 2))))
+            return _random_case(rng, shape, np.float32, [np.float32, np.int64][int(rng.integers(0, 2))],
+                                [None, 0.25, 0.375, 0.5, 0.625, 0.75][int(rng.integers(0, 6))], ties=True)
+        cases = [("", *draw(), bool(rng.integers(0, 2))) for _ in range(4)]
+        y_true, y_pred, _ = draw()
+        lists = [("", y_true, y_pred, {"threshold": sorted({0.25, float(rng.integers(0, 9)) / 8, 0.75})}, False)]
+        y_true, y_pred, kwargs = draw()
+        weighted = [("", y_true, y_pred, {**kwargs, "sample_weight": _weights(rng, y_pred.shape[0])
+                                          if y_pred.ndim == 1 else _weights(rng, y_pred.shape)}, False)]
         graph = [_random_case(rng, (int(rng.integers(3, 20)),), np.float32, np.float32, 0.5, ties=True)]
-        return [Check(name, "values match Keras on hidden batches", 3, guarded(_call_cases(name, cases)), hidden=True),
+        return [Check(name, "values on hidden batches", 3, guarded(_call_cases(name, cases)), hidden=True),
+                Check(name, "a list of thresholds and sample_weight on hidden batches", 1,
+                      guarded(_call_cases(name, lists + weighted)), hidden=True),
                 Check(name, "graph mode on a hidden batch", 1, guarded(_graph_cases(name, graph)), hidden=True)]
 
-    random_cases = [
-        ("", *_random_case(rng, (20,), np.float32, np.float32, None), False),
-        ("", *_random_case(rng, (12, 1), np.float64, np.int64, 0.3), False),
-        ("", *_random_case(rng, (6, 4), np.float32, np.float32, 0.7), True),
-        ("", *_random_case(rng, (3, 2, 2), np.float64, np.float64, None), False),
-    ]
+    core = [("", *_random_case(rng, (20,), np.float32, np.float32, None), False),
+            ("", *_random_case(rng, (12, 1), np.float32, np.int64, 0.3), True),
+            ("", *_random_case(rng, (6, 4), np.float32, np.float32, 0.7), False)]
+    float64 = [("", *_random_case(rng, (10,), np.float64, np.float64, None), False),
+               ("", *_random_case(rng, (3, 2, 2), np.float64, np.float64, 0.625), True)]
     at_threshold = [(t, yt, yp, kw, False) for t, yt, yp, kw in _edges_at_threshold()]
     empty = [(t, yt, yp, kw, i % 2 == 1) for i, (t, yt, yp, kw) in enumerate(_edges_empty())]
+    y_true, y_pred, _ = _random_case(rng, (16,), np.float32, np.float32, None, ties=True)
+    lists = [("thresholds [0.25, 0.5, 0.75]", y_true, y_pred, {"threshold": [0.25, 0.5, 0.75]}, False),
+             ("thresholds [0.0, 0.5, 1.0]", y_true, y_pred, {"threshold": [0.0, 0.5, 1.0]}, True)]
+    y_col, s_col, _ = _random_case(rng, (9, 1), np.float32, np.float32, None)
+    weighted = [("one weight per element, labels (n,)", y_true, y_pred,
+                 {"sample_weight": _weights(rng, 16)}, False),
+                ("weights of shape (n,) for labels of shape (n, 1)", y_col, s_col,
+                 {"sample_weight": _weights(rng, 9), "threshold": 0.375}, False),
+                ("weights with a list of thresholds", y_true, y_pred,
+                 {"sample_weight": _weights(rng, 16), "threshold": [0.25, 0.75]}, True)]
     graph = [_random_case(rng, (10,), np.float32, np.float32, None, ties=True),
-             _random_case(rng, (6, 1), np.float64, np.float32, 0.375, ties=True)]
+             _random_case(rng, (6, 1), np.float32, np.float32, 0.375, ties=True)]
     if name == "confusion_counts":
         empty_title = "batches with no positive labels or no positive predictions"
     else:
         empty_title = "0/0 ratios give 0.0, not NaN"
         graph.append((np.zeros(5, np.float32), np.linspace(0, 1, 5).astype(np.float32), {}))
     return [
-        Check(name, "values match Keras on random batches", 3, guarded(_call_cases(name, random_cases))),
+        Check(name, "values match Keras (float32, labels (n,) and (n, 1))", 3, guarded(_call_cases(name, core))),
         Check(name, "scores exactly at the threshold count as negative", 2,
               guarded(_call_cases(name, at_threshold, titled=True))),
         Check(name, empty_title, 2 if name == "precision_recall_f1" else 1,
               guarded(_call_cases(name, empty, titled=True))),
+        Check(name, "float64 inputs", 1, guarded(_call_cases(name, float64))),
+        Check(name, "a list of thresholds: one value per threshold", 2,
+              guarded(_call_cases(name, lists, titled=True))),
+        Check(name, "sample_weight weights each prediction", 2, guarded(_call_cases(name, weighted, titled=True))),
         Check(name, "works inside tf.function (graph mode)", 2, guarded(_graph_cases(name, graph))),
     ]
+
+
+confusion_counts_checks = precision_recall_f1_checks = _checks
+
+
+# =========================================================================== the references
+
+def confusion_counts(y_true, y_pred, threshold=0.5, sample_weight=None):
+    """Keras' TruePositives, FalsePositives, FalseNegatives and TrueNegatives, on every element."""
+    y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1,))
+    y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1,))
+    if sample_weight is not None:
+        sample_weight = ops.broadcast_to(ops.reshape(ops.convert_to_tensor(sample_weight, "float32"), (-1,)),
+                                         ops.shape(y_pred))
+    thresholds = list(threshold) if isinstance(threshold, (list, tuple)) else threshold
+    counts = []
+    for cls in (keras.metrics.TruePositives, keras.metrics.FalsePositives,
+                keras.metrics.FalseNegatives, keras.metrics.TrueNegatives):
+        metric = cls(thresholds=thresholds)
+        metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+        counts.append(metric.result())
+    return tuple(counts)
+
+
+def precision_recall_f1(y_true, y_pred, threshold=0.5, sample_weight=None):
+    """Keras' Precision and Recall at the threshold(s), and f1 = 2·p·r / (p + r) (0.0 when p + r is 0)."""
+    y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1,))
+    y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1,))
+    if sample_weight is not None:
+        sample_weight = ops.broadcast_to(ops.reshape(ops.convert_to_tensor(sample_weight, "float32"), (-1,)),
+                                         ops.shape(y_pred))
+    thresholds = list(threshold) if isinstance(threshold, (list, tuple)) else threshold
+    precision = keras.metrics.Precision(thresholds=thresholds)
+    recall = keras.metrics.Recall(thresholds=thresholds)
+    for metric in (precision, recall):
+        metric.update_state(y_true, y_pred, sample_weight=sample_weight)
+    p, r = precision.result(), recall.result()
+    return p, r, ops.divide_no_nan(2.0 * p * r, p + r)

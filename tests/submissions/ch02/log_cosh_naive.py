@@ -7,18 +7,30 @@ import numpy as np
 def mse(y_true, y_pred):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == 1 and len(y_pred.shape) == 2:    # (n,) with (n, 1): line up
+        y_true = ops.expand_dims(y_true, -1)
+    if len(y_pred.shape) == 1 and len(y_true.shape) == 2:
+        y_pred = ops.expand_dims(y_pred, -1)
     return ops.mean(ops.square(y_pred - y_true), axis=-1)
 
 
 def mae(y_true, y_pred):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == 1 and len(y_pred.shape) == 2:    # (n,) with (n, 1): line up
+        y_true = ops.expand_dims(y_true, -1)
+    if len(y_pred.shape) == 1 and len(y_true.shape) == 2:
+        y_pred = ops.expand_dims(y_pred, -1)
     return ops.mean(ops.abs(y_pred - y_true), axis=-1)
 
 
 def huber(y_true, y_pred, delta=1.0):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == 1 and len(y_pred.shape) == 2:    # (n,) with (n, 1): line up
+        y_true = ops.expand_dims(y_true, -1)
+    if len(y_pred.shape) == 1 and len(y_true.shape) == 2:
+        y_pred = ops.expand_dims(y_pred, -1)
     delta = ops.cast(delta, y_pred.dtype)
     error = y_pred - y_true
     abs_error = ops.abs(error)
@@ -30,4 +42,8 @@ def huber(y_true, y_pred, delta=1.0):
 def log_cosh(y_true, y_pred):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == 1 and len(y_pred.shape) == 2:    # (n,) with (n, 1): line up
+        y_true = ops.expand_dims(y_true, -1)
+    if len(y_pred.shape) == 1 and len(y_true.shape) == 2:
+        y_pred = ops.expand_dims(y_pred, -1)
     return ops.mean(ops.log(ops.cosh(y_pred - y_true)), axis=-1)

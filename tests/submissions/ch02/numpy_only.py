@@ -4,7 +4,12 @@ import numpy as np
 
 def _arrays(y_true, y_pred):
     y_pred = np.asarray(y_pred)
-    return np.asarray(y_true, dtype=y_pred.dtype), y_pred
+    y_true = np.asarray(y_true, dtype=y_pred.dtype)
+    if y_true.ndim == 1 and y_pred.ndim == 2:    # (n,) with (n, 1): line up
+        y_true = y_true[:, None]
+    if y_pred.ndim == 1 and y_true.ndim == 2:
+        y_pred = y_pred[:, None]
+    return y_true, y_pred
 
 
 def mse(y_true, y_pred):

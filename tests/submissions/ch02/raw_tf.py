@@ -4,7 +4,12 @@ import tensorflow as tf
 
 def _cast(y_true, y_pred):
     y_pred = tf.convert_to_tensor(y_pred)
-    return tf.cast(y_true, y_pred.dtype), y_pred
+    y_true = tf.cast(y_true, y_pred.dtype)
+    if y_true.shape.rank == 1 and y_pred.shape.rank == 2:    # (n,) with (n, 1): line up
+        y_true = tf.expand_dims(y_true, -1)
+    if y_pred.shape.rank == 1 and y_true.shape.rank == 2:
+        y_pred = tf.expand_dims(y_pred, -1)
+    return y_true, y_pred
 
 
 def mse(y_true, y_pred):

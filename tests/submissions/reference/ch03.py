@@ -3,9 +3,11 @@ import keras
 from keras import ops
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False):
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.cast(y_true, y_pred.dtype)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
         # log(1 + exp(-|x|)) never overflows; this is -y*log(sigmoid(x)) - (1-y)*log(1-sigmoid(x))
         per_element = ops.maximum(y_pred, 0.0) - y_pred * y_true + ops.log1p(ops.exp(-ops.abs(y_pred)))
@@ -31,13 +33,20 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return -ops.sum(y_true * log_p, axis=-1)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None):
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
     if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
         y_true = ops.squeeze(y_true, axis=-1)
-    one_hot = ops.one_hot(ops.cast(y_true, "int32"), y_pred.shape[-1], dtype=y_pred.dtype)
-    return categorical_crossentropy(one_hot, y_pred, from_logits=from_logits)
+    labels = ops.cast(y_true, "int32")
+    if ignore_class is not None:
+        ignored = ops.equal(labels, ignore_class)
+        labels = ops.where(ignored, 0, labels)
+    one_hot = ops.one_hot(labels, y_pred.shape[-1], dtype=y_pred.dtype)
+    loss = categorical_crossentropy(one_hot, y_pred, from_logits=from_logits)
+    if ignore_class is not None:
+        loss = ops.where(ignored, ops.zeros_like(loss), loss)
+    return loss
 
 
 def hinge(y_true, y_pred):
