@@ -8,6 +8,10 @@ from autograder.selfcheck import SelfCheckFailed, self_check
 def right_mse(y_true, y_pred):
     y_pred = keras.ops.convert_to_tensor(y_pred)
     y_true = keras.ops.cast(y_true, y_pred.dtype)
+    if len(y_true.shape) == 1 and len(y_pred.shape) == 2:          # (n,) with (n, 1): line up
+        y_true = keras.ops.expand_dims(y_true, -1)
+    if len(y_pred.shape) == 1 and len(y_true.shape) == 2:
+        y_pred = keras.ops.expand_dims(y_pred, -1)
     return keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
 
 
