@@ -89,6 +89,20 @@ def _bce_edges(dtype):
         ("a single output per sample", d([[1], [0], [1]]), d([[0.9], [0.2], [0.4]]), {}),
         ("integer labels", np.array([[1, 0, 1]], dtype=np.int64), d([[0.8, 0.3, 0.6]]), {}),
         ("from_logits=False given explicitly", d([[0, 1]]), d([[0.25, 0.75]]), {"from_logits": False}),
+        # the inputs of Keras' own unit tests (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (BinaryCrossentropyTest.test_all_correct_unweighted)",
+         d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), {}),
+        ("Keras' own unit test (BinaryCrossentropyTest.test_all_correct_unweighted, with logits)",
+         d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+         d([[10.0, -10.0, -10.0], [-10.0, 10.0, -10.0], [-10.0, -10.0, 10.0]]), {"from_logits": True}),
+        ("Keras' own unit test (BinaryCrossentropyTest.test_unweighted)", d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+         d([[0.9, 0.1, 0.2], [0.3, 0.8, 0.1], [0.1, 0.2, 0.7]]), {}),
+        ("Keras' own unit test (BinaryCrossentropyTest.test_unweighted, probabilities exactly 0 and 1)",
+         d([[1, 0], [1, 0]]), d([[1, 1], [1, 0]]), {}),
+        ("Keras' own unit test (BinaryCrossentropyTest.test_unweighted, with logits)", d([[1, 0, 1], [0, 1, 1]]),
+         d([[10.0, -10.0, 10.0], [10.0, 10.0, -10.0]]), {"from_logits": True}),
+        ("Keras' own unit test (BinaryCrossentropyTest.test_label_smoothing)", d([[1, 0, 1]]),
+         d([[10.0, -10.0, -10.0]]), {"from_logits": True, "label_smoothing": 0.1}),
     ]
 
 
@@ -171,6 +185,19 @@ def _cce_edges(dtype):
         ("logits of ±50", d([[1, 0], [0, 1]]), d([[-50.0, 50.0], [-50.0, 50.0]]), {"from_logits": True}),
         ("logits of ±50 with label_smoothing", d([[1, 0, 0]]), d([[50.0, -50.0, 0.0]]),
          {"from_logits": True, "label_smoothing": 0.2}),
+        # the inputs of Keras' own unit tests (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (CategoricalCrossentropyTest.test_all_correct_unweighted)",
+         d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), d([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), {}),
+        ("Keras' own unit test (CategoricalCrossentropyTest.test_all_correct_unweighted, with logits)",
+         d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), d([[10.0, 0.0, 0.0], [0.0, 10.0, 0.0], [0.0, 0.0, 10.0]]),
+         {"from_logits": True}),
+        ("Keras' own unit test (CategoricalCrossentropyTest.test_unweighted)", d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+         d([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]]), {}),
+        ("Keras' own unit test (CategoricalCrossentropyTest.test_unweighted, with logits)",
+         d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), d([[8.0, 1.0, 1.0], [0.0, 9.0, 1.0], [2.0, 3.0, 5.0]]),
+         {"from_logits": True}),
+        ("Keras' own unit test (CategoricalCrossentropyTest.test_label_smoothing)", d([[1, 0, 0]]),
+         d([[100.0, -100.0, -100.0]]), {"from_logits": True, "label_smoothing": 0.1}),
     ]
 
 
@@ -268,6 +295,17 @@ def _scce_edges(dtype):
          d(_softmax(np.linspace(-2, 2, 24).reshape(2, 3, 4))), {}),
         ("ignore_class with labels of shape (n, 1)", i([[2], [0], [2], [1]]),
          d([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4], [0.2, 0.5, 0.3]]), {"ignore_class": 2}),
+        # the inputs of Keras' own unit tests (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (SparseCategoricalCrossentropyTest.test_all_correct_unweighted)",
+         i([[0], [1], [2]]), d([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), {}),
+        ("Keras' own unit test (SparseCategoricalCrossentropyTest.test_all_correct_unweighted, with logits)",
+         i([[0], [1], [2]]), d([[10.0, 0.0, 0.0], [0.0, 10.0, 0.0], [0.0, 0.0, 10.0]]), {"from_logits": True}),
+        ("Keras' own unit test (SparseCategoricalCrossentropyTest.test_unweighted)", i([0, 1, 2]),
+         d([[0.9, 0.05, 0.05], [0.5, 0.89, 0.6], [0.05, 0.01, 0.94]]), {}),
+        ("Keras' own unit test (SparseCategoricalCrossentropyTest.test_unweighted, with logits)", i([0, 1, 2]),
+         d([[8.0, 1.0, 1.0], [0.0, 9.0, 1.0], [2.0, 3.0, 5.0]]), {"from_logits": True}),
+        ("Keras' own unit test (SparseCategoricalCrossentropyTest.test_no_reduction)", i([[0], [1], [2]]),
+         d([[8.0, 1.0, 1.0], [0.0, 9.0, 1.0], [2.0, 3.0, 5.0]]), {"from_logits": True}),
     ]
 
 
@@ -369,6 +407,9 @@ def _hinge_edges(dtype):
         ("margins of exactly 1 and beyond", d([[1, 0, 1, 0]]), d([[1.0, -1.0, 3.0, -3.0]]), {}),
         ("all labels 0", d([[0, 0], [0, 0]]), d([[0.5, -0.5], [2.0, -2.0]]), {}),
         ("a single output per sample", d([[1], [0], [1]]), d([[0.2], [0.7], [-1.5]]), {}),
+        # the inputs of Keras' own unit test (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (HingeTest.test_unweighted)", d([[0.0, 1.0], [0.0, 0.0]]),
+         d([[0.6, 0.4], [0.4, 0.6]]), {}),
     ]
 
 
@@ -412,6 +453,9 @@ def _poisson_edges(dtype):
         ("zero counts", d([[0, 0], [0, 0]]), d([[0.5, 2.0], [1e-3, 7.0]]), {}),
         ("large counts", d([[50, 120, 0]]), d([[45.0, 130.0, 3.0]]), {}),
         ("a single output per sample", d([[3], [0]]), d([[2.5], [0.1]]), {}),
+        # the inputs of Keras' own unit test (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (PoissonTest.test_unweighted)", d([[4, 8, 12], [8, 1, 3]]),
+         d([[1, 9, 2], [5, 2, 6]]), {}),
     ]
 
 
@@ -452,6 +496,9 @@ def _kl_edges(dtype):
         ("y_pred exactly 0 where y_true is not", d([[0.5, 0.5]]), d([[0.0, 1.0]]), {}),
         ("identical distributions", d([[0.1, 0.2, 0.7]]), d([[0.1, 0.2, 0.7]]), {}),
         ("a one-hot y_true", d([[0, 0, 1, 0]]), d([[0.1, 0.2, 0.3, 0.4]]), {}),
+        # the inputs of Keras' own unit test (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (KLDivergenceTest.test_unweighted)", d([[0.5, 0.8, 0.12], [0.7, 0.43, 0.8]]),
+         d([[0.4, 0.9, 0.12], [0.36, 0.3, 0.4]]), {}),
     ]
 
 
@@ -521,6 +568,14 @@ def _focal_edges(dtype):
         ("logits of ±20", d([[1, 0, 1, 0]]), d([[20.0, 20.0, -20.0, -3.0]]), {"from_logits": True}),
         ("class balancing with alpha=0.9", d([[1, 0], [0, 1]]), d([[0.3, 0.3], [0.8, 0.6]]),
          {"apply_class_balancing": True, "alpha": 0.9}),
+        # the inputs of Keras' own unit tests (keras/src/losses/losses_test.py); the values come from Keras
+        ("Keras' own unit test (BinaryFocalCrossentropyTest.test_all_correct_unweighted)",
+         d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), {"gamma": 1.5}),
+        ("Keras' own unit test (BinaryFocalCrossentropyTest.test_all_correct_unweighted, with logits; "
+         "its gamma=2.0 is the default)", d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+         d([[100.0, -100.0, -100.0], [-100.0, 100.0, -100.0], [-100.0, -100.0, 100.0]]), {"from_logits": True}),
+        ("Keras' own unit test (BinaryFocalCrossentropyTest.test_unweighted)", d([[1, 0], [1, 0]]),
+         d([[0.9, 0.8], [0.7, 0.2]]), {"gamma": 2.0}),
     ]
 
 

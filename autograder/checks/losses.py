@@ -359,6 +359,26 @@ def _big_errors(dtype):
         ("large errors of both signs (far beyond delta, for huber)", d([[0.0, 0.0], [10.0, -5.0]]), d([[100.0, -300.0], [-10.0, 5.0]]), {}),
         ("very large errors", d([[0.0, 0.0, 0.0]]), d([[500.0, -800.0, 1000.0]]), {}),
         ("a single output per sample", d([[1.0], [2.0], [-3.0]]), d([[1.5], [0.0], [3.0]]), {}),
+    ] + _keras_vectors_regression(dtype)
+
+
+def _keras_vectors_regression(dtype, huber=False):
+    """The inputs of Keras' own unit tests (keras/src/losses/losses_test.py); the expected values come
+    from running Keras. Shared by mse, mae, huber and log_cosh; huber=True: HuberLossTest's own."""
+    d = lambda v: np.array(v, dtype=dtype)  # noqa: E731
+    if huber:
+        y_true, y_pred = [[1.0, 0.0, 1.0], [1.0, 0.0, 0.0]], [[0.9, 0.2, 0.2], [0.8, 0.4, 0.6]]
+        return [
+            ("Keras' own unit test (HuberLossTest.test_all_correct)", d(y_true), d(y_true), {}),
+            ("Keras' own unit test (HuberLossTest.test_unweighted)", d(y_true), d(y_pred), {}),
+            ("Keras' own unit test (HuberLossTest.test_non_default_delta, without its scalar sample_weight)",
+             d(y_true), d(y_pred), {"delta": 0.8}),
+        ]
+    return [
+        ("Keras' own unit test (MeanSquaredErrorTest, MeanAbsoluteErrorTest, LogCoshTest: test_unweighted)",
+         d([[1, 9, 2], [-5, -2, 6]]), d([[4, 8, 12], [8, 1, 3]]), {}),
+        ("Keras' own unit test (MeanSquaredErrorTest, MeanAbsoluteErrorTest: test_all_correct_unweighted)",
+         d([[4, 8, 12], [8, 1, 3]]), d([[4, 8, 12], [8, 1, 3]]), {}),
     ]
 
 
@@ -368,7 +388,7 @@ def _huber_edges(dtype):
         ("errors exactly at delta", d([[0.0, 0.0, 0.0]]), d([[1.0, -1.0, 0.5]]), {}),
         ("a small delta", d([[0.0, 1.0, 2.0]]), d([[0.3, 0.0, 2.05]]), {"delta": 0.1}),
         ("a large delta", d([[0.0, 1.0, 2.0]]), d([[3.0, -4.0, 20.0]]), {"delta": 5.0}),
-    ]
+    ] + _keras_vectors_regression(dtype, huber=True)
 
 
 MSE = LossSpec(make=regression, edges=_big_errors, mistakes=_mse_mistakes, aligns_ranks=True)

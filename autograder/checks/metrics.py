@@ -144,6 +144,50 @@ def _edges_empty():
     ]
 
 
+def _keras_vectors():
+    """The inputs of Keras' own unit tests (keras/src/metrics/confusion_metrics_test.py) for TruePositives,
+    FalsePositives, FalseNegatives, TrueNegatives, Precision and Recall; the values come from Keras.
+
+    Keras' per-row (or scalar) sample weights are given here one per element, broadcast from Keras' own."""
+    f32 = lambda v: np.array(v, dtype=np.float32)  # noqa: E731
+    per_element = lambda w, shape: np.broadcast_to(f32(w), shape).copy()  # noqa: E731
+    counts_true = f32([[0, 1, 0, 1, 0], [0, 0, 1, 1, 1], [1, 1, 1, 1, 0], [0, 0, 0, 0, 1]])
+    counts_pred = f32([[0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 1, 0, 1, 0], [1, 1, 1, 1, 1]])
+    scores_true = f32([[0, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0], [1, 1, 1, 1]])
+    scores = f32([[0.9, 0.2, 0.8, 0.1], [0.2, 0.9, 0.7, 0.6], [0.1, 0.2, 0.4, 0.3], [0, 1, 0.7, 0.3]])
+    three = [0.15, 0.5, 0.85]
+    return [
+        ("Keras' own unit test (TruePositiveTest, FalsePositivesTest, FalseNegativesTest, TrueNegativesTest: "
+         "test_weighted; one weight per row, given per element)", counts_true, counts_pred,
+         {"sample_weight": per_element([[1.0], [1.5], [2.0], [2.5]], (4, 5))}),
+        ("Keras' own unit test (TruePositiveTest, FalsePositivesTest, FalseNegativesTest, TrueNegativesTest: "
+         "test_unweighted_with_thresholds)", scores_true, scores, {"threshold": three}),
+        ("Keras' own unit test (FalsePositivesTest.test_weighted_with_thresholds)", scores_true, scores,
+         {"threshold": three, "sample_weight": f32([[1.0, 2.0, 3.0, 5.0], [7.0, 11.0, 13.0, 17.0],
+                                                    [19.0, 23.0, 29.0, 31.0], [5.0, 15.0, 10.0, 0]])}),
+        ("Keras' own unit test (FalseNegativesTest.test_weighted_with_thresholds; one weight per row, given "
+         "per element)", scores_true, scores,
+         {"threshold": three, "sample_weight": per_element([[3.0], [5.0], [7.0], [4.0]], (4, 4))}),
+        ("Keras' own unit test (TrueNegativesTest.test_weighted_with_thresholds; one weight per column, given "
+         "per element)", scores_true, scores,
+         {"threshold": three, "sample_weight": per_element([[0.0, 2.0, 3.0, 5.0]], (4, 4))}),
+        ("Keras' own unit test (TruePositiveTest.test_weighted_with_thresholds; its scalar weight 37, given "
+         "per element)", scores_true, scores, {"threshold": three, "sample_weight": per_element(37.0, (4, 4))}),
+        ("Keras' own unit test (PrecisionTest.test_weighted)", f32([[0, 1, 1, 0], [1, 0, 0, 1]]),
+         f32([[1, 0, 1, 0], [1, 0, 1, 0]]), {"sample_weight": f32([[1, 2, 3, 4], [4, 3, 2, 1]])}),
+        ("Keras' own unit test (RecallTest.test_weighted)", f32([[0, 1, 1, 0], [1, 0, 0, 1]]),
+         f32([[1, 0, 1, 0], [0, 1, 0, 1]]), {"sample_weight": f32([[1, 2, 3, 4], [4, 3, 2, 1]])}),
+        ("Keras' own unit test (PrecisionTest, RecallTest: test_div_by_zero)", f32([0, 0, 0, 0]),
+         f32([0, 0, 0, 0]), {}),
+        ("Keras' own unit test (PrecisionTest, RecallTest: test_unweighted_with_threshold)", f32([0, 1, 1, 0]),
+         f32([1, 0, 0.6, 0]), {"threshold": [0.5, 0.7]}),
+        ("Keras' own unit test (PrecisionTest.test_weighted_with_threshold)", f32([[0, 1], [1, 0]]),
+         f32([[1, 0], [0.6, 0]]), {"threshold": [0.5, 1.0], "sample_weight": f32([[4, 0], [3, 1]])}),
+        ("Keras' own unit test (RecallTest.test_weighted_with_threshold)", f32([[0, 1], [1, 0]]),
+         f32([[1, 0], [0.6, 0]]), {"threshold": [0.5, 1.0], "sample_weight": f32([[1, 4], [3, 2]])}),
+    ]
+
+
 # =========================================================================== checks
 
 def _where(name, y_true, y_pred, kwargs, tensors, hidden):
@@ -223,6 +267,17 @@ def _checks(ex, rng, hidden):
                  {"sample_weight": _weights(rng, 9), "threshold": 0.375}, False),
                 ("weights with a list of thresholds", y_true, y_pred,
                  {"sample_weight": _weights(rng, 16), "threshold": [0.25, 0.75]}, True)]
+    keras_plain, keras_lists, keras_weighted = [], [], []
+    for title, yt, yp, kw in _keras_vectors():
+        if "sample_weight" in kw:
+            keras_weighted.append((title, yt, yp, kw, False))
+        elif isinstance(kw.get("threshold"), list):
+            keras_lists.append((title, yt, yp, kw, False))
+        elif not np_counts(yt, yp, kw.get("threshold", 0.5))[:2].any() or not np.asarray(yt).any():
+            keras_plain.append((title, yt, yp, kw, False))      # a 0/0 case: no positive predictions or labels
+    empty += keras_plain
+    lists += keras_lists
+    weighted += keras_weighted
     graph = [_random_case(rng, (10,), np.float32, np.float32, None, ties=True),
              _random_case(rng, (6, 1), np.float32, np.float32, 0.375, ties=True)]
     if name == "confusion_counts":
