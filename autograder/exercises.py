@@ -161,6 +161,17 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='autograder.checks.metrics.precision_recall_f1',
              checks='metrics.precision_recall_f1_checks',
              forbidden=('keras.metrics.Precision', 'keras.metrics.Recall', 'keras.metrics.F1Score', 'keras.metrics.FBetaScore', 'keras.metrics.TruePositives', 'keras.metrics.FalsePositives', 'keras.metrics.FalseNegatives', 'keras.metrics.TrueNegatives')),
+    Exercise('threshold_for_recall', '06', points=10,
+             hint='thresholds = np.arange(num_thresholds) / (num_thresholds - 1); predicted = scores > t '
+             'for each t (a (thresholds, scores) boolean array); count tp and fp per threshold; recall = '
+             'tp / (number of positives), precision = tp / (tp + fp), each 0.0 when its denominator is 0; '
+             'keep the thresholds with recall >= target_recall; return (0.0, 0.0) if there are none, else '
+             'the best precision among them and the highest kept threshold whose precision equals it.',
+             equals='keras.metrics.PrecisionAtRecall(target_recall, num_thresholds), with the threshold '
+             'where it operates',
+             reference='autograder.checks.thresholds.threshold_for_recall',
+             checks='thresholds.threshold_for_recall_checks',
+             forbidden=('keras.metrics.PrecisionAtRecall', 'keras.metrics.RecallAtPrecision')),
     Exercise('reduce_loss', '07', points=10,
              hint="Cast the weights to the losses' dtype; if their ranks differ by one, add a trailing "
              "axis of size 1 to the side that lacks it; multiply. 'none' returns that, 'sum' sums "
@@ -194,6 +205,18 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='autograder.checks.custom.F1Score',
              checks='custom.f1_score_checks',
              forbidden=('keras.metrics.F1Score', 'keras.metrics.FBetaScore')),
+    Exercise('diagnose', '09', points=10,
+             hint='L = np.asarray(history["loss"], dtype=float); V = np.asarray(history["val_loss"], '
+             'dtype=float); n = len(L); t = max(1, n // 3). Return "learning_rate_too_high" if not '
+             '(np.isfinite(L).all() and np.isfinite(V).all()), or if L[1:].max() > L[0] or '
+             'np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3; else "leakage_suspected" if '
+             'V[-t:].mean() < 0.5 * L[-t:].mean(); else "overfitting" if (np.argmin(V) < n - t and '
+             'V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]; else "underfitting" if L[-1] > 0.8 * L[0]; '
+             'else "healthy".',
+             equals='the first of the five rules of chapter 09 that fires, as one of "healthy", '
+             '"underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"',
+             reference='autograder.checks.diagnosis.diagnose',
+             checks='diagnosis.diagnose_checks'),
 )
 
 

@@ -37,6 +37,8 @@ FLAWS = {
     "mse_l1__float32_constant": ("float64 inputs", "mixes float32 and float64"),
     "WeightedMSE__float32_penalty": ("call() on float64 inputs", "mixes float32 and float64"),
     "F1Score__reset_state_keeps_counts": ("reset_state() really resets", "reset_state"),
+    "threshold_for_recall__ties_count_as_positive": ("a score exactly on a threshold counts as negative "
+                                                     "(strictly above)", "(>, not >=)"),
 }
 
 

@@ -1,24 +1,51 @@
-"""Chapter 06 (metrics): a correct submission, written with keras.ops."""
+"""Chapter 06 (metrics): a correct submission, written with keras.ops and NumPy."""
+import numpy as np
 from keras import ops
 
 
-def confusion_counts(y_true, y_pred, threshold=0.5):
-    actual = ops.reshape(ops.not_equal(ops.convert_to_tensor(y_true), 0), (-1,))
-    predicted = ops.reshape(ops.greater(ops.convert_to_tensor(y_pred), threshold), (-1,))
+def confusion_counts(y_true, y_pred, threshold=0.5, sample_weight=None):
+    y_pred = ops.convert_to_tensor(y_pred, "float32")
+    actual = ops.reshape(ops.not_equal(ops.convert_to_tensor(y_true), 0), (1, -1))
+    if sample_weight is None:
+        weight = ops.ones_like(y_pred)
+    else:
+        weight = ops.convert_to_tensor(sample_weight, "float32")
+        while len(weight.shape) < len(y_pred.shape):        # (n,) against (n, 1) or (n, k)
+            weight = ops.expand_dims(weight, -1)
+    weight = ops.reshape(ops.broadcast_to(weight, ops.shape(y_pred)), (1, -1))
+    several = isinstance(threshold, (list, tuple)) and len(threshold) > 1
+    t = ops.reshape(ops.convert_to_tensor(threshold, "float32"), (-1, 1))
+    predicted = ops.greater(ops.reshape(y_pred, (1, -1)), t)   # (thresholds, n)
 
     def count(mask):
-        return ops.sum(ops.cast(mask, "float32"))
+        total = ops.sum(ops.where(mask, weight, 0.0), axis=1)
+        return total if several else total[0]
 
-    tp = count(ops.logical_and(predicted, actual))
-    fp = count(ops.logical_and(predicted, ops.logical_not(actual)))
-    fn = count(ops.logical_and(ops.logical_not(predicted), actual))
-    tn = count(ops.logical_and(ops.logical_not(predicted), ops.logical_not(actual)))
-    return tp, fp, fn, tn
+    no, both = ops.logical_not, ops.logical_and
+    return (count(both(predicted, actual)), count(both(predicted, no(actual))),
+            count(both(no(predicted), actual)), count(both(no(predicted), no(actual))))
 
 
-def precision_recall_f1(y_true, y_pred, threshold=0.5):
-    tp, fp, fn, _ = confusion_counts(y_true, y_pred, threshold)
+def precision_recall_f1(y_true, y_pred, threshold=0.5, sample_weight=None):
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred, threshold, sample_weight)
     precision = ops.divide_no_nan(tp, tp + fp)
     recall = ops.divide_no_nan(tp, tp + fn)
     f1 = ops.divide_no_nan(2.0 * precision * recall, precision + recall)
     return precision, recall, f1
+
+
+def threshold_for_recall(y_true, scores, target_recall, num_thresholds=200):
+    y = np.asarray(y_true).reshape(-1) != 0
+    s = np.asarray(scores, dtype="float64").reshape(-1)
+    thresholds = np.arange(num_thresholds) / (num_thresholds - 1)
+    predicted = s[None, :] > thresholds[:, None]            # (thresholds, scores)
+    tp = np.sum(predicted & y, axis=1)
+    fp = np.sum(predicted & ~y, axis=1)
+    recall = tp / max(int(np.sum(y)), 1)                    # 0.0 without positives
+    precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
+    qualifies = recall >= target_recall
+    if not qualifies.any():
+        return 0.0, 0.0
+    best = precision[qualifies].max()
+    i = np.flatnonzero(qualifies & (precision == best)).max()
+    return float(thresholds[i]), float(best)
