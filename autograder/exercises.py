@@ -146,6 +146,14 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='keras.losses.binary_focal_crossentropy',
              checks='classification.BINARY_FOCAL_CROSSENTROPY',
              forbidden=('keras.losses.binary_focal_crossentropy', 'keras.losses.BinaryFocalCrossentropy')),
+    Exercise('balanced_class_weight', '05', points=10,
+             hint='Count each label with np.unique(np.asarray(y), return_counts=True). A label\'s weight is '
+             'n_samples / (n_classes * its count), so rare labels weigh more. Return a dict with one entry '
+             'per label present, keyed by the label itself as a Python int (not 0..k-1, not a float).',
+             equals="scikit-learn's compute_class_weight('balanced', ...) as a {label: weight} dict",
+             reference='autograder.checks.imbalance.balanced_class_weight',
+             checks='imbalance.balanced_class_weight_checks',
+             forbidden=('sklearn.utils.class_weight.compute_class_weight',)),
     Exercise('confusion_counts', '06', points=10,
              hint='Flatten both inputs; a score is positive when strictly above the threshold; each cell adds '
              'the sample weights (1 without). For a list of thresholds, return one array per count with a '
@@ -205,18 +213,6 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='autograder.checks.custom.F1Score',
              checks='custom.f1_score_checks',
              forbidden=('keras.metrics.F1Score', 'keras.metrics.FBetaScore')),
-    Exercise('diagnose', '09', points=10,
-             hint='L = np.asarray(history["loss"], dtype=float); V = np.asarray(history["val_loss"], '
-             'dtype=float); n = len(L); t = max(1, n // 3). Return "learning_rate_too_high" if not '
-             '(np.isfinite(L).all() and np.isfinite(V).all()), or if L[1:].max() > L[0] or '
-             'np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3; else "leakage_suspected" if '
-             'V[-t:].mean() < 0.5 * L[-t:].mean(); else "overfitting" if (np.argmin(V) < n - t and '
-             'V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]; else "underfitting" if L[-1] > 0.8 * L[0]; '
-             'else "healthy".',
-             equals='the first of the five rules of chapter 09 that fires, as one of "healthy", '
-             '"underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"',
-             reference='autograder.checks.diagnosis.diagnose',
-             checks='diagnosis.diagnose_checks'),
 )
 
 

@@ -349,10 +349,11 @@ HINTS = (" — your code mixes float32 and float64: create constants with the in
 # --------------------------------------------------------------------------- tripwires
 
 class Tripwires:
-    """Notice when an exercise calls the Keras object it is meant to reimplement.
+    """Notice when an exercise calls the library object it is meant to reimplement.
 
-    Each forbidden Keras function is swapped, wherever Keras and TensorFlow
-    modules (and the learner's namespace) hold it, for a wrapper that records the
+    Each forbidden function (Keras's, or another library's such as scikit-learn's)
+    is swapped, wherever the modules of Keras, TensorFlow and its own library (and
+    the learner's namespace) hold it, for a wrapper that records the
     call while that exercise is being probed; forbidden classes get the same on
     __init__. Outside probes the wrappers just call through.
     """
@@ -376,7 +377,8 @@ class Tripwires:
                 self._wrap_class(original, users)
             else:
                 wrapper = self._wrap_function(original, users)
-                self._replace_everywhere(original, wrapper, namespaces)
+                packages = {"keras", "tensorflow", "tf_keras"} | {dotted.split(".")[0] for _, dotted in users}
+                self._replace_everywhere(original, wrapper, namespaces, tuple(packages))
         return self
 
     def _record(self, users):
@@ -406,9 +408,9 @@ class Tripwires:
         cls.__init__ = __init__
         self._undo.append((cls, "__init__", original_init))
 
-    def _replace_everywhere(self, original, wrapper, namespaces):
+    def _replace_everywhere(self, original, wrapper, namespaces, packages):
         for module_name, module in list(sys.modules.items()):
-            if module is None or not module_name.startswith(("keras", "tensorflow", "tf_keras")):
+            if module is None or module_name.split(".")[0] not in packages:
                 continue
             try:
                 items = list(vars(module).items())

@@ -155,7 +155,8 @@ def run_exercises(names, target, seed: int | None = None, static_shortcuts=None,
         used = [] if name not in available else \
             static + [h for h in getattr(target, "shortcut_hits", lambda n: [])(name) if h not in static]
         if used:
-            why = (f"{name} calls {', '.join(used)} — the Keras {'object' if len(used) == 1 else 'objects'} "
+            library = "Keras" if all(u.startswith("keras.") for u in used) else "library"
+            why = (f"{name} calls {', '.join(used)} — the {library} {'object' if len(used) == 1 else 'objects'} "
                    f"it is meant to reimplement — so {name} scores 0")
             for r in done:
                 r.score, r.passed = 0.0, False

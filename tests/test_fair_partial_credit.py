@@ -37,6 +37,8 @@ FLAWS = {
     "mse_l1__float32_constant": ("float64 inputs", "mixes float32 and float64"),
     "WeightedMSE__float32_penalty": ("call() on float64 inputs", "mixes float32 and float64"),
     "F1Score__reset_state_keeps_counts": ("reset_state() really resets", "reset_state"),
+    "balanced_class_weight__keys_are_positions": ("the keys are the labels themselves, as ints (labels such as "
+                                                  "{0, 2, 7})", "instead of using each label as its key"),
     "threshold_for_recall__ties_count_as_positive": ("a score exactly on a threshold counts as negative "
                                                      "(strictly above)", "(>, not >=)"),
 }
