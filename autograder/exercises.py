@@ -213,6 +213,17 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='autograder.checks.custom.F1Score',
              checks='custom.f1_score_checks',
              forbidden=('keras.metrics.F1Score', 'keras.metrics.FBetaScore')),
+    Exercise('diagnose', '09', points=10,
+             hint='Read only history["loss"] and history["val_loss"], as float arrays L and V (np.asarray, so '
+             'lists, tuples and arrays all work), n = len(L), t = max(1, n // 3). Test the five rules of '
+             'the chapter in their order, with their exact thresholds (learning rate too high: a '
+             'non-finite value, a later loss above L[0], or rises of more than 10% in at least (n - 1) / 3 '
+             'steps; then leakage, overfitting, underfitting), and return the first that fires, else '
+             '"healthy".',
+             equals='the first of the five rules of chapter 09 that fires, as one of "healthy", '
+             '"underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"',
+             reference='autograder.checks.diagnosis.diagnose',
+             checks='diagnosis.diagnose_checks'),
 )
 
 

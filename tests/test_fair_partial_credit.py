@@ -39,6 +39,8 @@ FLAWS = {
     "F1Score__reset_state_keeps_counts": ("reset_state() really resets", "reset_state"),
     "balanced_class_weight__keys_are_positions": ("the keys are the labels themselves, as ints (labels such as "
                                                   "{0, 2, 7})", "instead of using each label as its key"),
+    "diagnose__first_val_key": ("reads only loss and val_loss; lists, tuples, arrays; any scale; 3 epochs",
+                                "Looks like your code read another key"),
     "threshold_for_recall__ties_count_as_positive": ("a score exactly on a threshold counts as negative "
                                                      "(strictly above)", "(>, not >=)"),
 }

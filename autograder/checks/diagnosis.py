@@ -1,0 +1,645 @@
+"""Checks for chapter 09's `diagnose`: naming the pattern of a training history.
+
+`diagnose(history)` reads `history["loss"]` and `history["val_loss"]` from a dict like
+`History.history` (other keys are ignored) and returns one of five strings, given by the
+first of five rules that fires, in this order (L, V the two losses as float arrays of length
+n >= 3, t = max(1, n // 3) the epochs of the last third):
+
+1. "learning_rate_too_high": a value of L or V is not finite; or max(L[1:]) > L[0]; or
+   L[i+1] > 1.1 * L[i] in at least (n - 1) / 3 of the steps;
+2. "leakage_suspected": mean(V[-t:]) < 0.5 * mean(L[-t:]);
+3. "overfitting": (argmin(V) < n - t and V[-1] > 1.2 * min(V)) or V[-1] > 2 * L[-1];
+4. "underfitting": L[-1] > 0.8 * L[0];
+5. "healthy" otherwise.
+
+Each pattern has one generator, parameterised by the rng (length, loss scale, noise and
+shape), with kinds (`KINDS`) that each exercise one clause of its rule (a nan, a spike above the
+start, an oscillation; a climbing validation loss, a large gap; ...), kinds that sit close to a
+threshold of another rule without reaching it ("near_gap": a healthy run whose final gap is
+1.55-1.72), and two kinds that also satisfy a later rule, so that checking the rules in another
+order is caught. A generator keeps a history only when it is clear: moving any threshold by its
+margin (`MARGINS`) changes none of the clauses that decide the answer. So a correct solution is
+never borderline, while a wrong threshold or a missing clause fails the cases built next to it.
+Public and hidden checks draw from the same generators; the public ones add this chapter's own
+six runs (`CHAPTER_RUNS`). One check per pattern, so that a mistake costs the check of the
+pattern it is about, and one check of robustness (extra keys, tuples and arrays, scales from
+1e-3 to 1e6, n = 3) on histories clear even under much wider margins (`WIDE_MARGINS`), which a
+solution with one wrong threshold or one missing clause still reads right. Through the grader's
+sandbox, tuples arrive as lists (the wire format has no tuples); the self-check passes them as
+they are. Messages name the confusion ("an overfitting history was called 'healthy'"); public
+ones also say which rule decides, with the numbers, and show the history briefly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import Check, Context, Outcome, guarded
+from ..probes import FatalProbeError, ProbeError
+
+PATTERNS = ("healthy", "underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected")
+ORDER = ("learning_rate_too_high", "leakage_suspected", "overfitting", "underfitting")   # rules 1-4
+RULE_NUMBER = {name: i for i, name in enumerate(ORDER, 1)}
+
+
+# =========================================================================== the reference
+
+def diagnose(history):
+    """The first of the five rules that fires (see the chapter), as one of the five strings."""
+    L = np.asarray(history["loss"], dtype=np.float64).reshape(-1)
+    V = np.asarray(history["val_loss"], dtype=np.float64).reshape(-1)
+    n = len(L)
+    t = max(1, n // 3)
+    if not (np.isfinite(L).all() and np.isfinite(V).all()):
+        return "learning_rate_too_high"
+    rises = int(np.sum(L[1:] > 1.1 * L[:-1]))
+    if L[1:].max() > L[0] or rises >= (n - 1) / 3:
+        return "learning_rate_too_high"
+    if V[-t:].mean() < 0.5 * L[-t:].mean():
+        return "leakage_suspected"
+    if (int(np.argmin(V)) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
+        return "overfitting"
+    if L[-1] > 0.8 * L[0]:
+        return "underfitting"
+    return "healthy"
+
+
+# =========================================================================== the rules, with movable thresholds
+
+THRESHOLDS = dict(rise=1.1, rise_share=1 / 3, start=1.0, leak=0.5, climb=1.2, gap=2.0, underfit=0.8,
+                  tail_shift=0)
+
+# Each threshold moved down and up by its margin. A clear history fires the same clauses under
+# all of them, so a correct solution is never borderline on it.
+MARGINS = [dict(rise=1.05), dict(rise=1.15), dict(rise_share=0.3), dict(rise_share=0.37),
+           dict(start=0.97), dict(start=1.03), dict(leak=0.45), dict(leak=0.55),
+           dict(climb=1.12), dict(climb=1.28), dict(gap=1.8), dict(gap=2.2),
+           dict(underfit=0.72), dict(underfit=0.88), dict(tail_shift=-1), dict(tail_shift=1)]
+
+# Much wider moves, for the robustness check's histories: a solution with one wrong threshold
+# in this range, or one missing clause, still reads them right, so that it loses only the check
+# of the pattern its mistake is about.
+WIDE_MARGINS = [dict(rise=1.03), dict(rise=1.3), dict(rise_share=0.2), dict(rise_share=0.5),
+                dict(start=0.97), dict(start=1.5), dict(leak=0.3), dict(leak=0.7),
+                dict(climb=1.0), dict(climb=1.5), dict(gap=1.5), dict(gap=3.0),
+                dict(underfit=0.5), dict(underfit=0.95), dict(tail_shift=-2), dict(tail_shift=2)]
+
+# The clauses of each rule: rule 1 fires when any of its clauses does, and so on.
+CLAUSES = {"learning_rate_too_high": ("nonfinite", "start", "rises"), "leakage_suspected": ("leak",),
+           "overfitting": ("climb", "gap"), "underfitting": ("underfit",)}
+
+
+def _arrays(history):
+    return (np.asarray(history["loss"], dtype=np.float64).reshape(-1),
+            np.asarray(history["val_loss"], dtype=np.float64).reshape(-1))
+
+
+def clauses(history, **moved) -> set[str]:
+    """The clauses that hold on `history`, each tested on its own, with thresholds `moved`."""
+    th = {**THRESHOLDS, **moved}
+    L, V = _arrays(history)
+    n = len(L)
+    t = min(n - 1, max(1, n // 3 + th["tail_shift"]))
+    if not (np.isfinite(L).all() and np.isfinite(V).all()):
+        return {"nonfinite"}
+    tests = {
+        "start": L[1:].max() > th["start"] * L[0],
+        "rises": int(np.sum(L[1:] > th["rise"] * L[:-1])) >= th["rise_share"] * (n - 1),
+        "leak": V[-t:].mean() < th["leak"] * L[-t:].mean(),
+        "climb": int(np.argmin(V)) < n - t and V[-1] > th["climb"] * V.min(),
+        "gap": V[-1] > th["gap"] * L[-1],
+        "underfit": L[-1] > th["underfit"] * L[0],
+    }
+    return {name for name, holds in tests.items() if holds}
+
+
+def fired(history, **moved) -> set[str]:
+    """The rules that fire on `history`, each tested on its own."""
+    held = clauses(history, **moved)
+    return {rule for rule, names in CLAUSES.items() if held & set(names)}
+
+
+def classify(history, **moved) -> str:
+    rules = fired(history, **moved)
+    return next((name for name in ORDER if name in rules), "healthy")
+
+
+def watched(answer, also=()) -> set[str]:
+    """The clauses that decide `answer`: those of its rule and of every rule before it, and of `also`."""
+    rules = ORDER if answer == "healthy" else ORDER[:RULE_NUMBER[answer]]
+    return {c for rule in (*rules, *also) for c in CLAUSES[rule]}
+
+
+def is_clear(history, also=(), margins=None) -> bool:
+    """The clauses that decide the answer (and those of the rules in `also`) hold or fail the same way
+    with every threshold moved by its margin."""
+    answer = classify(history)
+    watch = watched(answer, also)
+    held = clauses(history) & watch
+    if not set(also) <= fired(history):
+        return False
+    return all(clauses(history, **moved) & watch == held for moved in (margins or MARGINS))
+
+
+# =========================================================================== the generators
+
+@dataclass
+class Case:
+    pattern: str            # the expected answer
+    kind: str               # which clause or threshold it exercises, e.g. "climb", "near_gap"
+    what: str               # how it looks, for messages
+    history: dict
+    also: tuple = field(default_factory=tuple)   # later rules that fire too (the order decides)
+    tip: str = ""           # for a wrong answer on a public check: the likely slip
+
+
+# For each pattern, its kinds and the decisive clauses each must fire (and no others).
+KINDS = {
+    "healthy": {"typical": set(), "near_leak": set(), "near_gap": set(), "near_climb": set(),
+                "near_underfit": set(), "near_start": set()},
+    "underfitting": {"flat": {"underfit"}, "near": {"underfit"}},
+    "overfitting": {"climb": {"climb", "gap"}, "gap": {"gap"}, "near_climb": {"climb"},
+                    "near_gap": {"gap"}, "climb_underfit": {"climb", "underfit"}},
+    "learning_rate_too_high": {"nan": {"nonfinite"}, "inf": {"nonfinite"}, "explode": None,
+                               "spike": {"start"}, "near_spike": {"start"},
+                               "oscillate": {"rises"}, "near_oscillate": {"rises"}},
+    "leakage_suspected": {"plain": {"leak"}, "near": {"leak"}, "wobble": {"leak", "climb"}},
+}
+ALSO = {"climb_underfit": ("underfitting",), "wobble": ("overfitting",)}
+COUNTS = {"underfitting": {"flat": 3, "near": 1}}       # the other kinds appear once per check
+
+
+def _decay(n, floor, k):
+    return floor + (1 - floor) * np.exp(-k * np.arange(n) / (n - 1))
+
+
+def _jitter(rng, n, level):
+    return 1 + rng.uniform(-level, level, size=n)
+
+
+def _scale(rng, scale):
+    return float(10 ** rng.uniform(-1, 1)) if scale is None else float(scale)
+
+
+def _u_shape(rng, n, start, bottom, rise):
+    """Falls geometrically from `start` to `bottom` at epoch m, then climbs to rise * bottom."""
+    m = max(1, int(round(rng.uniform(0.15, 0.45) * (n - 1))))
+    down = start * (bottom / start) ** (np.arange(m + 1) / m)
+    up = bottom * (1 + (rise - 1) * (np.arange(1, n - m) / (n - 1 - m)) ** rng.uniform(0.7, 1.5))
+    return np.concatenate([down, up])
+
+
+def _history(L, V):
+    return {"loss": [float(v) for v in L], "val_loss": [float(v) for v in V]}
+
+
+def _healthy(rng, kind, scale):
+    n, s = int(rng.integers(8, 61)), _scale(rng, scale)
+    floor, k, ratio, bump = rng.uniform(0.15, 0.45), rng.uniform(3, 7), rng.uniform(0.75, 1.35), \
+        rng.uniform(1.1, 1.4)
+    what = "both losses fall and level off together"
+    if kind == "near_leak":
+        ratio, what = rng.uniform(0.57, 0.65), "val_loss levels off a little below the training loss"
+    elif kind == "near_gap":
+        ratio, what = rng.uniform(1.55, 1.72), "val_loss levels off somewhat above the training loss"
+    elif kind == "near_underfit":
+        bump, k = rng.uniform(1.1, 1.2), rng.uniform(3, 7)
+        target = rng.uniform(0.6, 0.68)                  # loss[-1] / loss[0]
+        floor = (target * bump - np.exp(-k)) / (1 - np.exp(-k))
+        what = "the training loss falls by about a third"
+    elif kind == "near_start":
+        bump, floor, k = rng.uniform(1.03, 1.06), rng.uniform(0.2, 0.45), rng.uniform(1, 2)
+        what = "the training loss starts its fall slowly"
+    base = _decay(n, floor, k)
+    L = s * base * _jitter(rng, n, 0.005 if kind == "near_start" else 0.01)
+    L[0] *= bump                                          # the first epoch averages an untrained model
+    if kind == "near_climb":
+        n_l = len(L)
+        V = s * _u_shape(rng, n_l, rng.uniform(0.9, 1.2), floor * rng.uniform(0.9, 1.15), rng.uniform(1.04, 1.08))
+        V *= _jitter(rng, n_l, 0.003)
+        what = "val_loss bottoms out early and creeps up a little"
+    else:
+        V = s * ratio * base * _jitter(rng, n, 0.01)
+    return Case("healthy", kind, f"{what} ({n} epochs)", _history(L, V))
+
+
+def _flat_loss(rng, n, s, drop_to):
+    """A training loss that starts at s * bump and ends near s * drop_to."""
+    base = 1 - (1 - drop_to) * (1 - np.exp(-3 * np.arange(n) / (n - 1))) / (1 - np.exp(-3))
+    L = s * base * _jitter(rng, n, 0.004)
+    L[0] = s * rng.uniform(1.04, 1.07)
+    return L, base
+
+
+def _underfitting(rng, kind, scale):
+    n, s = int(rng.integers(8, 61)), _scale(rng, scale)
+    bump_ratio = rng.uniform(0.97, 1.0) if kind == "flat" else rng.uniform(0.95, 0.975)
+    L, base = _flat_loss(rng, n, s, bump_ratio)
+    if kind == "near":                                   # loss[-1] / loss[0] just above the margin
+        L[0] = L[-1] / rng.uniform(0.89, 0.91)
+    V = s * rng.uniform(0.85, 1.15) * base * _jitter(rng, n, 0.004)
+    return Case("underfitting", kind, f"both losses stay flat and high ({n} epochs)", _history(L, V))
+
+
+def _overfitting(rng, kind, scale):
+    n, s = int(rng.integers(12, 61)), _scale(rng, scale)
+    if kind == "climb_underfit":                         # training barely improves, validation climbs
+        L, _ = _flat_loss(rng, n, s, rng.uniform(0.97, 1.0))
+        V = s * _u_shape(rng, n, rng.uniform(0.95, 1.05), rng.uniform(0.75, 0.9), rng.uniform(1.5, 1.6))
+        V *= _jitter(rng, n, 0.005)
+        return Case("overfitting", kind, f"the training loss barely falls while val_loss climbs ({n} epochs)",
+                    _history(L, V), also=ALSO[kind])
+    floor = rng.uniform(0.3, 0.45) if kind == "near_climb" else rng.uniform(0.005, 0.1)
+    k = rng.uniform(4, 8)
+    L = s * _decay(n, floor, k) * _jitter(rng, n, 0.01)
+    L[0] *= rng.uniform(1.1, 1.4)
+    end = floor + (1 - floor) * np.exp(-k)              # where the training loss ends
+    if kind in ("climb", "near_climb"):
+        if kind == "climb":
+            V = s * _u_shape(rng, n, rng.uniform(0.9, 1.3), rng.uniform(0.25, 0.6), rng.uniform(1.5, 3.0))
+        else:
+            V = s * _u_shape(rng, n, rng.uniform(0.9, 1.1), end * rng.uniform(0.9, 1.1), rng.uniform(1.33, 1.45))
+        what = f"val_loss bottoms out early, then climbs ({n} epochs)"
+    else:                                                # validation levels off far above training
+        gap = rng.uniform(3, 8) if kind == "gap" else rng.uniform(2.3, 2.6)
+        v_end = gap * end
+        v0 = max(rng.uniform(0.8, 1.2), 2 * v_end)
+        fall = np.exp(-rng.uniform(4, 7) * np.arange(n) / (n - 1))
+        V = s * (v_end + (v0 - v_end) * (fall - fall[-1]) / (1 - fall[-1]))     # ends exactly at v_end
+        what = f"val_loss levels off far above the training loss ({n} epochs)"
+    V *= _jitter(rng, n, 0.005)
+    return Case("overfitting", kind, what, _history(L, V))
+
+
+def _learning_rate(rng, kind, scale):
+    n, s = int(rng.integers(9, 41)), _scale(rng, scale)
+    base = _decay(n, rng.uniform(0.2, 0.5), rng.uniform(3, 6))
+    L = s * base * _jitter(rng, n, 0.01)
+    L[0] *= rng.uniform(1.1, 1.4)
+    V = s * rng.uniform(0.9, 1.2) * base * _jitter(rng, n, 0.01)
+    t = max(1, n // 3)
+    if kind == "nan":                                    # one huge step, then nan for good
+        bad = int(rng.integers(max(2, n // 3), n))
+        L[bad - 1] = L[0] * 10 ** rng.uniform(1, 4)
+        V[bad - 1] = V[0] * 10 ** rng.uniform(1, 4)
+        L[bad:], V[bad:] = np.nan, np.nan
+        what = f"the losses jump and become nan at epoch {bad + 1} of {n}"
+    elif kind == "inf":                                  # only val_loss overflows, at the end
+        V[-1] = np.inf
+        what = f"val_loss is inf at the last epoch ({n} epochs)"
+    elif kind == "explode":
+        m = int(rng.integers(n // 2, n - 2))
+        L[m:] = L[m - 1] * np.cumprod(rng.uniform(1.6, 3.0, size=n - m))
+        V[m:] = V[m - 1] * np.cumprod(rng.uniform(1.6, 3.0, size=n - m))
+        L[-1] = max(L[-1], 2.5 * L[0])
+        what = f"the loss grows from epoch {m + 1} and ends above where it started ({n} epochs)"
+    elif kind in ("spike", "near_spike"):
+        m = int(rng.integers(1, n - t - 1))
+        L[m] = L[0] * (rng.uniform(1.5, 5) if kind == "spike" else rng.uniform(1.06, 1.2))
+        V[m] *= rng.uniform(1.05, 1.5)
+        what = f"the training loss jumps above its first value at epoch {m + 1}, then recovers ({n} epochs)"
+    else:                                                # oscillations, never above the start
+        a, b = rng.uniform(0.2, 0.35), rng.uniform(0.1, 0.3)
+        sign = (-1.0) ** np.arange(n)
+        if kind == "near_oscillate":                     # only the later epochs bounce: about 40% of steps
+            calm = n - 1 - int(np.ceil(rng.uniform(0.78, 0.88) * (n - 1)))
+            sign[:calm] = 0.0
+        L = s * base * (1 + a * sign) * _jitter(rng, n, 0.005)
+        L[0] = max(L[0], L[1:].max()) * rng.uniform(1.1, 1.3)
+        V = s * rng.uniform(0.9, 1.2) * base * (1 - b * sign) * _jitter(rng, n, 0.005)
+        what = f"the training loss goes up and down from epoch to epoch ({n} epochs)"
+    return Case("learning_rate_too_high", kind, what, _history(L, V))
+
+
+def _leakage(rng, kind, scale):
+    n, s = int(rng.integers(12, 61)), _scale(rng, scale)
+    floor = rng.uniform(0.1, 0.4)
+    base = _decay(n, floor, rng.uniform(3, 7))
+    L = s * base * _jitter(rng, n, 0.015)
+    L[0] *= rng.uniform(1.1, 1.4)
+    if kind == "wobble":                                 # tiny val_loss that also climbs a little
+        bottom = floor * rng.uniform(0.05, 0.12)
+        V = s * _u_shape(rng, n, rng.uniform(0.2, 0.4), bottom, rng.uniform(1.5, 2.2))
+        V *= _jitter(rng, n, 0.01)
+        return Case("leakage_suspected", kind, f"val_loss far below the training loss, and climbing ({n} epochs)",
+                    _history(L, V), also=ALSO[kind])
+    ratio = rng.uniform(0.1, 0.3) if kind == "plain" else rng.uniform(0.38, 0.43)
+    V = s * ratio * base * _jitter(rng, n, 0.01)
+    return Case("leakage_suspected", kind, f"val_loss stays far below the training loss ({n} epochs)",
+                _history(L, V))
+
+
+GENERATORS = {"healthy": _healthy, "underfitting": _underfitting, "overfitting": _overfitting,
+              "learning_rate_too_high": _learning_rate, "leakage_suspected": _leakage}
+
+
+def _rises_share(history):
+    L, _ = _arrays(history)
+    return float(np.sum(L[1:] > 1.1 * L[:-1])) / (len(L) - 1)
+
+
+def generate(rng, pattern, kind, scale=None, margins=None, tries=1000) -> Case:
+    """One clear history of `pattern` and `kind` (at `scale` when given): right answer, the clauses of
+    its kind, and every deciding clause unchanged with any threshold moved within `margins`."""
+    signature = KINDS[pattern][kind]
+    for _ in range(tries):
+        case = GENERATORS[pattern](rng, kind, scale)
+        if classify(case.history) != pattern or not is_clear(case.history, case.also, margins):
+            continue
+        if signature is not None and clauses(case.history) & watched(pattern, case.also) != signature:
+            continue
+        if kind == "near_oscillate" and not _rises_share(case.history) < 0.47:
+            continue                                     # between the threshold (1/3) and a half
+        return case
+    raise RuntimeError(f"no clear {pattern} history of kind {kind} in {tries} tries")
+
+
+def pattern_cases(rng, pattern) -> list[Case]:
+    """The generated cases of one pattern's check: each kind once (underfitting's: flat three times)."""
+    counts = COUNTS.get(pattern, {})
+    return [generate(rng, pattern, kind) for kind in KINDS[pattern] for _ in range(counts.get(kind, 1))]
+
+
+def _short_history(rng, pattern, kind, scale) -> Case:
+    """Three epochs: a healthy run, or a loss that goes above its start and stays there."""
+    s = _scale(rng, scale)
+    if pattern == "healthy":
+        L = s * np.array([1.0, rng.uniform(0.5, 0.7), rng.uniform(0.3, 0.45)])
+        V = L * rng.uniform(0.9, 1.2) * _jitter(rng, 3, 0.01)
+        return Case("healthy", "n3", "three epochs, both losses falling", _history(L, V))
+    L = s * np.array([1.0, rng.uniform(1.6, 2.2), rng.uniform(1.55, 1.9)])
+    V = L * rng.uniform(0.9, 1.2)
+    return Case("learning_rate_too_high", "n3", "three epochs, the last two above the first", _history(L, V))
+
+
+def _wide(rng, pattern, kind, scale=None, tries=1000) -> Case:
+    """A history clear even under WIDE_MARGINS, with every clause of its rule that its kind has."""
+    for _ in range(tries):
+        if kind == "n3":
+            case = _short_history(rng, pattern, kind, scale)
+        else:
+            case = GENERATORS[pattern](rng, kind, scale)
+        if classify(case.history) == pattern and is_clear(case.history, margins=WIDE_MARGINS):
+            return case
+    raise RuntimeError(f"no widely clear {pattern} history of kind {kind} in {tries} tries")
+
+
+KEYS_TIP = ("your code read another key: use only history['loss'] and history['val_loss'], "
+            "whatever else the dict holds")
+
+
+def robustness_cases(rng) -> list[Case]:
+    """Extra keys, tuples, NumPy arrays, scales from 1e-3 to 1e6, and three-epoch histories; each far
+    from every threshold, so that only a solution that reads the input wrongly fails here."""
+    cases = []
+    c = _wide(rng, "healthy", "typical")
+    n = len(c.history["loss"])
+    h = {"mae": [v ** 0.5 for v in c.history["loss"]],
+         "val_mae": [float(v) for v in np.linspace(0.2, 3.0, n)],   # climbs: read as val_loss, it overfits
+         "loss": c.history["loss"],
+         "learning_rate": [float(v) for v in 0.01 * 0.5 ** np.arange(n)],
+         "val_loss": c.history["val_loss"]}
+    cases.append(Case("healthy", "keys", "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate'", h,
+                      tip=KEYS_TIP))
+    c = _wide(rng, "overfitting", "climb")
+    cases.append(Case("overfitting", "tuples", "given as tuples",
+                      {"loss": tuple(c.history["loss"]), "val_loss": tuple(c.history["val_loss"])}))
+    c = _wide(rng, "underfitting", "flat")
+    cases.append(Case("underfitting", "arrays", "given as float32 NumPy arrays",
+                      {k: np.asarray(v, np.float32) for k, v in c.history.items()}))
+    small = float(10 ** rng.uniform(-3, -2.5))
+    c = _wide(rng, "leakage_suspected", "plain", scale=small)
+    cases.append(Case(c.pattern, "small", f"at a scale of {small:.1e}", c.history))
+    big = float(10 ** rng.uniform(5.5, 6))
+    c = _wide(rng, "overfitting", "climb", scale=big)
+    cases.append(Case(c.pattern, "large", f"at a scale of {big:.1e}", c.history))
+    c = _wide(rng, "learning_rate_too_high", "explode", scale=float(10 ** rng.uniform(3, 5)))
+    n = len(c.history["loss"])
+    cases.append(Case(c.pattern, "array_keys", "as float64 arrays, with 'accuracy' and 'val_accuracy' keys",
+                      {"accuracy": np.linspace(0.5, 0.9, n),
+                       **{k: np.asarray(v) for k, v in c.history.items()},
+                       "val_accuracy": np.linspace(0.5, 0.8, n)}, tip=KEYS_TIP))
+    for pattern in ("healthy", "learning_rate_too_high"):
+        cases.append(_wide(rng, pattern, "n3"))
+    return cases
+
+
+# This chapter's six runs (the `runs` dict of solutions/09_diagnosing_training.ipynb, 5 significant
+# digits; regenerate them if the chapter's training code changes):
+# (pattern, description, {key: the values separated by spaces}).
+CHAPTER_RUNS = (
+    ('healthy', "the chapter's healthy run", {
+        'loss': (
+            '0.8925 0.66362 0.58817 0.54461 0.56752 0.49294 0.50014 0.48551 0.471 0.45048 0.42671 '
+            '0.44171 0.46458 0.38388 0.34019 0.36377 0.37917 0.33548 0.3448 0.30825 0.32096 0.31491 '
+            '0.3311 0.28269 0.30471 0.3471 0.32682 0.30967 0.29658 0.27201 0.28264 0.27432 0.26513 '
+            '0.2672 0.29117 0.25822 0.26289 0.28791 0.27038 0.26235'
+        ),
+        'val_loss': (
+            '0.56286 0.46718 0.42545 0.3963 0.37867 0.36754 0.34948 0.34113 0.32523 0.30907 0.29573 '
+            '0.26908 0.27665 0.24995 0.23904 0.23848 0.24095 0.23784 0.22654 0.22749 0.22831 0.2269 '
+            '0.22978 0.22171 0.22607 0.23655 0.23555 0.22994 0.2249 0.21827 0.2207 0.2225 0.2236 '
+            '0.22063 0.22798 0.22046 0.21743 0.22117 0.20033 0.21747'
+        ),
+    }),
+    ('underfitting', "the chapter's linear model", {
+        'loss': (
+            '0.70782 0.66874 0.65952 0.65364 0.65297 0.65421 0.65158 0.65101 0.653 0.65471 0.65492 '
+            '0.65325 0.6525 0.65224 0.65317 0.65222 0.65529 0.65235 0.653 0.6513 0.65249 0.65201 '
+            '0.65169 0.65534 0.65317 0.65432 0.65401 0.65257 0.65396 0.65321 0.65227 0.65362 '
+            '0.65218 0.6521 0.65273 0.65345 0.6526 0.6533 0.65189 0.65451'
+        ),
+        'val_loss': (
+            '0.57901 0.58921 0.58982 0.58441 0.57598 0.57809 0.57614 0.57866 0.58016 0.57549 '
+            '0.57935 0.57798 0.5786 0.57434 0.57226 0.5771 0.57964 0.57758 0.58031 0.57718 0.58012 '
+            '0.58105 0.57773 0.57244 0.57244 0.58793 0.57732 0.57646 0.58047 0.57424 0.57881 0.5816 '
+            '0.57936 0.57316 0.57485 0.58084 0.57614 0.58213 0.57446 0.57608'
+        ),
+    }),
+    ('overfitting', "the chapter's overfitting run", {
+        'loss': (
+            '0.76212 0.72324 0.53576 0.49937 0.50934 0.44647 0.39106 0.38186 0.37964 0.35506 '
+            '0.32624 0.31685 0.31685 0.3042 0.28343 0.27199 0.27023 0.26338 0.2502 0.24075 0.23589 '
+            '0.22857 0.21933 0.21286 0.20709 0.19873 0.19068 0.18544 0.17881 0.1704 0.16473 0.15988 '
+            '0.15246 0.14578 0.1411 0.13468 0.128 0.12299 0.11733 0.11152 0.10633 0.10097 0.096104 '
+            '0.09089 0.085914 0.081619 0.076717 0.072552 0.068344 0.064269 0.060685 0.056865 '
+            '0.053483 0.050063 0.04697 0.043866 0.041005 0.038367 0.035817 0.033427 0.031002 '
+            '0.028793 0.026661 0.024497 0.022622 0.020767 0.019094 0.01749 0.016021 0.014619 '
+            '0.013357 0.012192 0.011139 0.01017 0.0092816 0.0084939 0.007788 0.0071348 0.006567 '
+            '0.0060729'
+        ),
+        'val_loss': (
+            '0.70067 0.51157 0.47524 0.48819 0.42737 0.37642 0.37368 0.37786 0.35909 0.33912 '
+            '0.34226 0.35651 0.356 0.34367 0.3388 0.34467 0.34812 0.34603 0.34809 0.35599 0.36053 '
+            '0.35877 0.35583 0.3544 0.35357 0.35536 0.36104 0.3664 0.36864 0.37056 0.37375 0.37747 '
+            '0.38279 0.38794 0.38944 0.38957 0.39272 0.39879 0.40587 0.41028 0.41078 0.41194 0.4179 '
+            '0.42741 0.43358 0.43217 0.43055 0.43512 0.44522 0.45164 0.45009 0.44946 0.45488 '
+            '0.46123 0.46295 0.46609 0.47232 0.47452 0.47685 0.48253 0.48509 0.48381 0.48817 '
+            '0.49465 0.4954 0.49842 0.50463 0.50562 0.51021 0.51487 0.51723 0.52254 0.52338 0.52846 '
+            '0.53135 0.53093 0.5372 0.53746 0.54549 0.54005'
+        ),
+    }),
+    ('learning_rate_too_high', "the chapter's run at learning rate 1.5", {
+        'loss': (
+            '0.91305 40.525 6449.9 3.3239e+05 1.4161e+17 inf nan nan nan nan nan nan'
+        ),
+        'val_loss': (
+            '42.871 8807.4 2.6401e+05 9.2658e+16 inf nan nan nan nan nan nan nan'
+        ),
+    }),
+    ('learning_rate_too_high', "the chapter's run at learning rate 0.3 with momentum", {
+        'loss': (
+            '0.91305 1.3311 0.7635 0.93429 0.67421 0.66861 0.79834 0.72424 0.59326 0.60208 0.53801 '
+            '0.41881 0.56521 0.50427 0.48771 0.5546 0.35326 0.41068 0.34867 0.31921 0.35665 0.29076 '
+            '0.29706 0.31943 0.244 0.25769 0.25086 0.23225 0.22438 0.23126 0.21435 0.20917 0.19895 '
+            '0.19344 0.19279 0.18587 0.18221 0.17901 0.17273 0.17534'
+        ),
+        'val_loss': (
+            '1.4403 0.61923 0.76234 0.55667 0.61424 0.77642 0.69288 0.52291 0.49344 0.42634 0.39395 '
+            '0.5681 0.43746 0.42226 0.55999 0.2823 0.31241 0.32601 0.29853 0.26416 0.25795 0.31497 '
+            '0.29758 0.23865 0.26775 0.23818 0.24274 0.25526 0.26442 0.25682 0.25847 0.23794 '
+            '0.22514 0.24471 0.24282 0.23516 0.23545 0.23062 0.23227 0.23123'
+        ),
+    }),
+    ('leakage_suspected', "the chapter's run with a leaked column", {
+        'loss': (
+            '0.79892 0.45123 0.26629 0.21007 0.16839 0.12902 0.12522 0.091523 0.1231 0.10691 '
+            '0.08922 0.091281 0.085936 0.077962 0.063926 0.084418 0.083723 0.08036 0.091962 '
+            '0.069737 0.062825 0.079623 0.053801 0.075842 0.057603 0.076399 0.065779 0.068005 '
+            '0.067289 0.069977 0.066212 0.064587 0.072356 0.05022 0.066901 0.061876 0.051477 '
+            '0.054434 0.059402 0.046033'
+        ),
+        'val_loss': (
+            '0.36216 0.16154 0.082988 0.057346 0.039959 0.029786 0.027679 0.026672 0.020136 '
+            '0.030012 0.016581 0.010273 0.016876 0.015856 0.016341 0.01347 0.0093681 0.026077 '
+            '0.01032 0.0088181 0.015555 0.011699 0.0096264 0.013468 0.012234 0.012814 0.0075104 '
+            '0.01598 0.0075156 0.021404 0.0082464 0.0095435 0.025418 0.0089838 0.011909 0.01974 '
+            '0.015986 0.029297 0.0072465 0.019347'
+        ),
+    }),
+)
+
+def chapter_cases(pattern) -> list[Case]:
+    out = []
+    for name, what, runs in CHAPTER_RUNS:
+        if name == pattern:
+            history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
+            out.append(Case(name, "chapter", what, history))
+    return out
+
+
+# =========================================================================== messages
+
+ANSWERS = ", ".join(repr(p) for p in PATTERNS)
+
+
+def _article(pattern):
+    return "an" if pattern[0] in "aeiou" else "a"
+
+
+def _view(values) -> str:
+    v = [float(x) for x in np.asarray(values, dtype=np.float64).reshape(-1)]
+    shown = [f"{x:.3g}" for x in v] if len(v) <= 6 else \
+        [f"{x:.3g}" for x in v[:3]] + ["…"] + [f"{x:.3g}" for x in v[-2:]]
+    return "[" + ", ".join(shown) + "]"
+
+
+def explain(history, rule) -> str:
+    """Rule `rule` on this history, with its numbers: why it fires or not."""
+    L, V = _arrays(history)
+    n, t = len(L), max(1, len(L) // 3)
+    if not (np.isfinite(L).all() and np.isfinite(V).all()):
+        return "a loss value is nan or inf, so rule 1 fires" if rule == "learning_rate_too_high" else \
+            "a loss value is nan or inf, and rule 1 comes first"
+    fires = rule in fired(history)
+    if rule == "learning_rate_too_high":
+        rises = int(np.sum(L[1:] > 1.1 * L[:-1]))
+        text = (f"max(loss[1:]) is {L[1:].max() / L[0]:.2f} times loss[0] (rule 1 needs more than 1), and the "
+                f"loss rises by more than 10% in {rises} of {n - 1} steps (rule 1 needs at least a third)")
+    elif rule == "leakage_suspected":
+        text = (f"over the last {t} epochs mean(val_loss) is {V[-t:].mean() / L[-t:].mean():.2f} times "
+                f"mean(loss) (rule 2 needs less than 0.5)")
+    elif rule == "overfitting":
+        text = (f"val_loss is lowest at index {int(np.argmin(V))} (n - t = {n - t}) and ends "
+                f"{V[-1] / V.min():.2f} times that minimum (rule 3 needs an index below n - t and more than "
+                f"1.2), and val_loss[-1] is {V[-1] / L[-1]:.2f} times loss[-1] (rule 3 needs more than 2)")
+    else:
+        text = f"loss[-1] is {L[-1] / L[0]:.2f} times loss[0] (rule 4 needs more than 0.8)"
+    return f"rule {RULE_NUMBER[rule]} {'fires' if fires else 'does not fire'}: {text}"
+
+
+def judge(case: Case, got, hidden: bool, label: str) -> Outcome:
+    if not isinstance(got, str):
+        kind = type(got).__name__
+        return Outcome(False, f"{label}: diagnose returned {_article(kind)} {kind} ({got!r:.40}); return one of "
+                              f"the strings {ANSWERS}")
+    if got not in PATTERNS:
+        near = [p for p in PATTERNS if p.replace("_", " ") == got.strip().lower().replace("_", " ")]
+        tip = f" (spelled {near[0]!r})" if near else ""
+        return Outcome(False, f"{label}: diagnose returned {got!r}, which is not one of the five answers "
+                              f"{ANSWERS}{tip}")
+    if got == case.pattern:
+        return Outcome(True)
+    said = f"{_article(case.pattern)} {case.pattern} history was called {got!r}"
+    if hidden:
+        return Outcome(False, f"{label}: {said}")
+    first = RULE_NUMBER.get(case.pattern, 5)
+    if got != "healthy" and got in fired(case.history) and first < RULE_NUMBER[got]:
+        reason = (f"Rule {RULE_NUMBER[got]} does fire here, but rule {first} comes first and fires too: "
+                  f"{explain(case.history, case.pattern)}")
+    else:
+        reasons = [explain(case.history, got)] if got != "healthy" else []
+        reasons.append(explain(case.history, case.pattern) if case.pattern != "healthy" else
+                       "no rule fires, so the answer is 'healthy'")
+        reason = "; ".join(reasons)
+        reason = reason[0].upper() + reason[1:]
+    L, V = _arrays(case.history)
+    tip = f" Looks like {case.tip}." if case.tip else ""
+    return Outcome(False, f"{label} — {case.what}: {said}. {reason}.{tip} "
+                          f"The history: loss {_view(L)}, val_loss {_view(V)}")
+
+
+def _run_cases(cases: list[Case]):
+    def run(ctx: Context) -> Outcome:
+        for i, case in enumerate(cases, 1):
+            label = (f"hidden history {i} of {len(cases)}" if ctx.hidden else
+                     f"history {i} of {len(cases)}")
+            try:
+                _, got = ctx.both("value", args=[case.history])
+            except FatalProbeError:
+                raise
+            except ProbeError as exc:
+                text = str(exc)
+                if "the return value is a " in text:
+                    kind = text.split("the return value is a ", 1)[1].split(",")[0]
+                    text = f"diagnose returned a {kind}; return one of the strings {ANSWERS}"
+                where = label if ctx.hidden else f"{label}, {case.what}"
+                return Outcome(False, f"{text} (on {where})")     # the error first, as self_check expects
+            outcome = judge(case, got, ctx.hidden, label)
+            if not outcome.passed:
+                return outcome
+        return Outcome(True)
+    return run
+
+
+TITLES = {
+    "healthy": "recognises a healthy run",
+    "underfitting": "recognises underfitting",
+    "overfitting": "recognises overfitting (a climbing val_loss, or a large gap)",
+    "learning_rate_too_high": "recognises a too-high learning rate (nan/inf, above the start, bouncing)",
+    "leakage_suspected": "recognises suspected leakage (val_loss far below the training loss)",
+}
+ROBUST_TITLE = "reads only loss and val_loss; lists, tuples, arrays; any scale; 3 epochs"
+
+
+def diagnose_checks(ex, rng, hidden) -> list[Check]:
+    name = ex.name
+    checks = []
+    for pattern in ("healthy", "underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"):
+        cases = pattern_cases(rng, pattern) + ([] if hidden else chapter_cases(pattern))
+        title = TITLES[pattern] + (" (hidden histories)" if hidden else "")
+        checks.append(Check(name, title, 1, guarded(_run_cases(cases)), hidden=hidden))
+    title = ROBUST_TITLE + (" (hidden histories)" if hidden else "")
+    checks.append(Check(name, title, 1, guarded(_run_cases(robustness_cases(rng))), hidden=hidden))
+    return checks

@@ -1,0 +1,331 @@
+"""diagnose (chapter 09): naming the pattern of a training history by five ordered rules.
+
+The reference scores full marks, public and hidden, on many seeds, and so does a solution
+written from the hint; every generated history lands clearly inside its rule (moving any
+threshold by its margin changes nothing) and carries the clauses its kind is meant to test;
+the chapter's own runs are classified as the pattern they show; a solution that checks the
+rules in another order, misses a clause or uses a wrong threshold loses only the check(s) of
+the pattern(s) its mistake is about, never the robustness check, and the message names the
+confusion; an answer that is not one of the five strings is told what to return.
+"""
+import inspect
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder import exercises
+from autograder.checks import diagnosis as d
+from autograder.runner import InProcess, run_exercise
+
+NAME = "diagnose"
+SEED = 12345
+reference = d.diagnose
+
+H, U, O, LR, LK = (d.TITLES[p] for p in ("healthy", "underfitting", "overfitting",
+                                         "learning_rate_too_high", "leakage_suspected"))
+R = d.ROBUST_TITLE
+
+
+def both(*titles):
+    return {t for title in titles for t in (title, title + " (hidden histories)")}
+
+
+def results_of(fn, seed=SEED):
+    return {r.title: r for r in run_exercise(NAME, InProcess({NAME: fn}), seed=seed)}
+
+
+def failing(results):
+    return {title for title, r in results.items() if not r.passed}
+
+
+def with_rules(**moved):
+    """A solution that applies the five rules with some thresholds moved."""
+    def solution(history):
+        return d.classify(history, **moved)
+    return solution
+
+
+def rule_values(history):
+    L = np.asarray(history["loss"], dtype=float)
+    V = np.asarray(history["val_loss"], dtype=float)
+    return L, V, len(L), max(1, len(L) // 3)
+
+
+# --------------------------------------------------------------------------- the reference
+
+def test_the_reference_scores_full_marks_public_and_hidden():
+    results = results_of(reference)
+    assert all(r.passed for r in results.values()), [r.message for r in results.values() if not r.passed]
+    assert sum(r.score for r in results.values()) == pytest.approx(10)
+    assert len(results) == 12 and sum(r.hidden for r in results.values()) == 6
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_reference_scores_full_marks_on_many_seeds(seed):
+    assert failing(results_of(reference, seed=seed)) == set()
+
+
+def test_the_reference_is_self_contained():
+    scope = {"np": np}
+    exec(inspect.getsource(reference), scope)
+    for pattern, _, runs in d.CHAPTER_RUNS:
+        history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
+        assert scope[NAME](history) == pattern
+
+
+def test_a_solution_written_from_the_hint_scores_full_marks():
+    assert "np.argmin(V) < n - t" in exercises.exercise(NAME).hint
+
+    def from_hint(history):
+        L = np.asarray(history["loss"], dtype=float)
+        V = np.asarray(history["val_loss"], dtype=float)
+        n = len(L)
+        t = max(1, n // 3)
+        if not (np.isfinite(L).all() and np.isfinite(V).all()):
+            return "learning_rate_too_high"
+        if L[1:].max() > L[0] or np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3:
+            return "learning_rate_too_high"
+        if V[-t:].mean() < 0.5 * L[-t:].mean():
+            return "leakage_suspected"
+        if (np.argmin(V) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
+            return "overfitting"
+        if L[-1] > 0.8 * L[0]:
+            return "underfitting"
+        return "healthy"
+
+    assert failing(results_of(from_hint)) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(min_value=1e-3, max_value=1e3), min_size=6, max_size=60).flatmap(
+    lambda loss: st.tuples(st.just(loss), st.lists(st.floats(min_value=1e-3, max_value=1e3),
+                                                   min_size=len(loss), max_size=len(loss)))))
+def test_the_reference_agrees_with_the_rules_clause_by_clause(pair):
+    loss, val_loss = pair
+    history = {"loss": loss, "val_loss": val_loss}
+    assert reference(history) == d.classify(history)
+
+
+# --------------------------------------------------------------------------- the generated histories
+
+KIND_LIST = [(p, k) for p, kinds in d.KINDS.items() for k in kinds]
+
+
+@pytest.mark.parametrize("pattern, kind", KIND_LIST)
+def test_every_generated_history_lands_clearly_inside_its_rule(pattern, kind):
+    signature = d.KINDS[pattern][kind]
+    for seed in range(30):
+        case = d.generate(np.random.default_rng(seed), pattern, kind)
+        assert reference(case.history) == pattern
+        assert d.is_clear(case.history, case.also)
+        for moved in d.MARGINS:                                       # the margins, one by one
+            assert d.classify(case.history, **moved) == pattern, (seed, moved)
+            assert set(case.also) <= d.fired(case.history, **moved)
+        if signature is not None:
+            assert d.clauses(case.history) & d.watched(pattern, case.also) == signature
+
+
+def test_the_kinds_test_the_clauses_they_are_named_after():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        L, _, n, _ = rule_values(d.generate(rng, "learning_rate_too_high", "oscillate").history)
+        assert L[1:].max() < 0.97 * L[0] and np.sum(L[1:] > 1.1 * L[:-1]) >= 0.37 * (n - 1)
+        L, _, n, _ = rule_values(d.generate(rng, "learning_rate_too_high", "spike").history)
+        assert L[-1] < L[0] < L[1:].max()                          # the final loss alone misses it
+        L, V, n, t = rule_values(d.generate(rng, "overfitting", "near_gap").history)
+        assert 2.2 < V[-1] / L[-1] < 2.7 and not (np.argmin(V) < n - t and V[-1] > 1.12 * V.min())
+        L, V, n, t = rule_values(d.generate(rng, "overfitting", "near_climb").history)
+        assert np.argmin(V) < n - t and 1.28 < V[-1] / V.min() < 1.5 and V[-1] < 1.8 * L[-1]
+        L, V, n, t = rule_values(d.generate(rng, "healthy", "near_leak").history)
+        assert 0.55 < V[-t:].mean() / L[-t:].mean() < 0.7
+        L, V, n, t = rule_values(d.generate(rng, "leakage_suspected", "near").history)
+        assert 0.3 < V[-t:].mean() / L[-t:].mean() < 0.45
+        L, _, n, _ = rule_values(d.generate(rng, "learning_rate_too_high", "near_oscillate").history)
+        assert L[1:].max() < 0.97 * L[0] and 0.37 <= np.sum(L[1:] > 1.1 * L[:-1]) / (n - 1) < 0.5
+        L, V, n, _ = rule_values(d.generate(rng, "learning_rate_too_high", "nan").history)
+        assert np.isnan(L[-1]) and np.sum(L[1:] > 1.1 * L[:-1]) < (n - 1) / 3       # only the nan tells
+
+
+def test_the_overlap_cases_fire_two_rules_and_the_order_decides():
+    rng = np.random.default_rng(3)
+    for pattern, kind, other in [("overfitting", "climb_underfit", "underfitting"),
+                                 ("leakage_suspected", "wobble", "overfitting")]:
+        for _ in range(10):
+            case = d.generate(rng, pattern, kind)
+            assert d.fired(case.history) == {pattern, other}
+            assert reference(case.history) == pattern
+
+
+def test_the_robustness_histories_are_clear_even_with_wide_margins():
+    for seed in range(15):
+        for case in d.robustness_cases(np.random.default_rng(seed)):
+            assert reference(case.history) == case.pattern
+            assert all(d.classify(case.history, **m) == case.pattern for m in d.WIDE_MARGINS)
+
+
+def test_the_chapter_runs_show_their_pattern_clearly():
+    found = {}
+    for pattern, what, runs in d.CHAPTER_RUNS:
+        case = d.chapter_cases(pattern)[0] if pattern != "learning_rate_too_high" else None
+        history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
+        assert reference(history) == pattern and d.is_clear(history), what
+        found[what] = pattern
+        assert case is None or case.pattern == pattern
+    assert sorted(found.values()) == sorted(["healthy", "underfitting", "overfitting", "learning_rate_too_high",
+                                             "learning_rate_too_high", "leakage_suspected"])
+
+
+def test_moving_any_threshold_within_its_margin_still_scores_full_marks():
+    for moved in d.MARGINS:
+        assert failing(results_of(with_rules(**moved))) == set(), moved
+
+
+# --------------------------------------------------------------------------- mistakes cost only their checks
+
+def overfitting_before_leakage(history):
+    rules = d.fired(history)
+    for name in ("learning_rate_too_high", "overfitting", "leakage_suspected", "underfitting"):
+        if name in rules:
+            return name
+    return "healthy"
+
+
+def underfitting_before_overfitting(history):
+    rules = d.fired(history)
+    for name in ("learning_rate_too_high", "leakage_suspected", "underfitting", "overfitting"):
+        if name in rules:
+            return name
+    return "healthy"
+
+
+def without(*names):
+    """The rules with some clauses left out (and nan/inf not treated specially if 'nonfinite' is)."""
+    def solution(history):
+        L, V, n, t = rule_values(history)
+        with np.errstate(invalid="ignore"):
+            if "nonfinite" not in names and not (np.isfinite(L).all() and np.isfinite(V).all()):
+                return "learning_rate_too_high"
+            tests = {"start": L[1:].max() > L[0], "final": L[-1] > L[0],
+                     "rises": np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3,
+                     "leak": V[-t:].mean() < 0.5 * L[-t:].mean(),
+                     "climb": np.argmin(V) < n - t and V[-1] > 1.2 * V.min(), "gap": V[-1] > 2 * L[-1],
+                     "underfit": L[-1] > 0.8 * L[0]}
+        held = {k for k, v in tests.items() if v and k not in names}
+        for name, parts in [("learning_rate_too_high", {"start", "final", "rises"}), ("leakage_suspected", {"leak"}),
+                            ("overfitting", {"climb", "gap"}), ("underfitting", {"underfit"})]:
+            if held & parts:
+                return name
+        return "healthy"
+    return solution
+
+
+@pytest.mark.parametrize("solution, lost, words", [
+    (overfitting_before_leakage, (LK,), "a leakage_suspected history was called 'overfitting'"),
+    (underfitting_before_overfitting, (O,), "an overfitting history was called 'underfitting'"),
+    (without("nonfinite"), (LR,), "a learning_rate_too_high history was called"),
+    (without("start"), (LR,), "a learning_rate_too_high history was called"),   # final > first only
+    (without("rises"), (LR,), "a learning_rate_too_high history was called"),
+    (without("gap"), (O,), "an overfitting history was called 'healthy'"),
+    (without("climb"), (O,), "an overfitting history was called"),
+    (with_rules(leak=0.7), (H,), "a healthy history was called 'leakage_suspected'"),
+    (with_rules(leak=0.3), (LK,), "a leakage_suspected history was called 'healthy'"),
+    (with_rules(gap=1.5), (H,), "a healthy history was called 'overfitting'"),
+    (with_rules(gap=3.0), (O,), "an overfitting history was called 'healthy'"),
+    (with_rules(climb=1.5), (O,), "an overfitting history was called 'healthy'"),
+    (with_rules(underfit=0.95), (U,), "an underfitting history was called 'healthy'"),
+    (with_rules(underfit=0.6), (H,), "a healthy history was called 'underfitting'"),
+    (with_rules(rise_share=0.5), (LR,), "a learning_rate_too_high history was called"),
+    (with_rules(start=1.5), (LR,), "a learning_rate_too_high history was called"),
+])
+def test_a_mistake_loses_only_the_check_of_its_pattern_and_is_named(solution, lost, words):
+    results = results_of(solution)
+    assert failing(results) == both(*lost)
+    public = results[lost[0]].message
+    assert words in public, public
+    assert "The history: loss [" in public and "rule " in public
+    hidden = results[lost[0] + " (hidden histories)"].message
+    assert hidden.startswith("hidden history ") and words.split(" was called")[0] in hidden
+    assert "The history" not in hidden and "rule " not in hidden
+
+
+def test_any_rise_as_overfitting_loses_the_healthy_check_and_never_the_robustness_check():
+    results = results_of(with_rules(climb=1.0))
+    lost = failing(results)
+    assert both(H) <= lost <= both(H, U)
+    assert "a healthy history was called 'overfitting'" in results[H].message
+
+
+def test_the_order_message_says_which_rule_comes_first():
+    message = results_of(overfitting_before_leakage)[LK].message
+    assert "Rule 3 does fire here, but rule 2 comes first and fires too" in message
+    message = results_of(underfitting_before_overfitting)[O].message
+    assert "Rule 4 does fire here, but rule 3 comes first and fires too" in message
+
+
+def test_a_wrong_threshold_message_gives_the_numbers():
+    message = results_of(with_rules(gap=1.5))[H].message
+    assert "val_loss[-1] is 1." in message and "rule 3 needs more than 2" in message
+
+
+# --------------------------------------------------------------------------- reading the input
+
+def first_val_key(history):
+    val = next(v for k, v in history.items() if k.startswith("val"))
+    return reference({"loss": history["loss"], "val_loss": val})
+
+
+def lists_only(history):
+    history = {k: v.copy() for k, v in history.items()}            # tuples have no .copy()
+    return reference(history)
+
+
+def first_values(history):
+    values = list(history.values())
+    return reference({"loss": values[0], "val_loss": values[1]})
+
+
+@pytest.mark.parametrize("solution, words", [
+    (first_val_key, "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate': a healthy history was "
+                    "called 'overfitting'"),
+    (lists_only, "AttributeError: 'tuple' object has no attribute 'copy' (on history 2 of 8, given as tuples)"),
+    (first_values, "Looks like your code read another key: use only history['loss'] and "
+                   "history['val_loss']"),
+])
+def test_reading_the_input_wrongly_fails_only_the_robustness_check(solution, words):
+    results = results_of(solution)
+    assert failing(results) == both(R)
+    assert words in results[R].message, results[R].message
+
+
+# --------------------------------------------------------------------------- answers that are not answers
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "diagnose returned a NoneType; return one of the strings 'healthy', 'underfitting', 'overfitting', "
+           "'learning_rate_too_high', 'leakage_suspected' (on history 1 of"),
+    ("Overfitting", "which is not one of the five answers"),
+    ("learning rate too high", "(spelled 'learning_rate_too_high')"),
+    (["healthy"], "diagnose returned a list"),
+    (3, "diagnose returned an int (3)"),
+])
+def test_an_answer_that_is_not_one_of_the_five_strings_is_told_what_to_return(answer, words):
+    results = results_of(lambda history: answer)
+    assert not any(r.passed for r in results.values())
+    assert words in results[H].message, results[H].message
+
+
+def test_a_near_miss_spelling_is_pointed_out_only_where_it_is_near():
+    results = results_of(lambda history: "overfit")
+    assert "not one of the five answers" in results[H].message
+    assert "spelled" not in results[H].message
+
+
+def test_an_unwritten_exercise_is_reported_as_not_written():
+    from autograder.selfcheck import format_report
+
+    def stub(history):
+        raise NotImplementedError("diagnose: follow the hint")
+    results = run_exercise(NAME, InProcess({NAME: stub}))
+    assert results[0].message.startswith("NotImplementedError: diagnose:")
+    assert "not written yet" in format_report(results, "Self-check (09)")
