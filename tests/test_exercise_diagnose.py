@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder import exercises
 from autograder.checks import diagnosis as d
 from autograder.runner import InProcess, run_exercise
 
@@ -75,9 +74,7 @@ def test_the_reference_is_self_contained():
         assert scope[NAME](history) == pattern
 
 
-def test_a_solution_written_from_the_hint_scores_full_marks():
-    assert "np.argmin(V) < n - t" in exercises.exercise(NAME).hint
-
+def test_a_solution_written_from_the_chapters_rules_scores_full_marks():
     def from_hint(history):
         L = np.asarray(history["loss"], dtype=float)
         V = np.asarray(history["val_loss"], dtype=float)
