@@ -4,6 +4,7 @@ check(s) for that property, keeps at least 70% of the exercise, and is told whic
 The corpus is tests/submissions/one_flaw/<exercise>__<flaw>.py, one exercise per file, graded in
 this process (public and hidden checks) against the Keras references.
 """
+import functools
 import runpy
 from pathlib import Path
 
@@ -46,7 +47,9 @@ FLAWS = {
 }
 
 
+@functools.cache
 def graded(stem):
+    """Each case is graded once; its three tests read the same results."""
     name = stem.split("__")[0]
     namespace = runpy.run_path(str(CORPUS / f"{stem}.py"))
     return exercises.exercise(name), run_exercise(name, InProcess(namespace), seed=SEED)

@@ -295,7 +295,7 @@ def test_one_secondary_flaw_keeps_most_of_the_points(graded, key, exercise, chec
 
 def test_a_naive_log_cosh_is_told_it_overflows_on_large_errors(graded):
     text = message(graded, "ch02/log_cosh_naive.py", "log_cosh", E)
-    assert text.startswith("very large errors") and "got [inf]" in text and "overflows" in text
+    assert text.startswith("large errors") and "got [inf" in text and "overflows" in text
 
 
 def test_mixing_a_float32_constant_into_float64_inputs_fails_with_the_line(graded):
@@ -371,7 +371,8 @@ def test_a_syntax_error_costs_only_the_exercise_in_that_cell(graded):
 
 def test_a_top_level_exception_is_noted_and_costs_nothing(graded):
     key = "hostile/toplevel_exception.py"
-    assert status(graded, key) == "graded; cell 3: ZeroDivisionError: division by zero (at line 8 of <module>)"
+    assert re.fullmatch(r"graded; cell 3: ZeroDivisionError: division by zero \(at line \d+ of <module>\)",
+                        status(graded, key))
     assert graded.results[key]["score"] == 40
 
 
@@ -392,7 +393,7 @@ def test_system_exit_at_top_level_is_noted_and_costs_nothing(graded):
 def test_input_gets_end_of_file_at_top_level_and_inside_an_exercise(graded):
     key = "hostile/input_call.py"
     assert "cell 3: EOFError: EOF when reading a line" in status(graded, key)
-    assert message(graded, key, "mae") == "EOFError: EOF when reading a line (at line 4 of mae)"
+    assert re.fullmatch(r"EOFError: EOF when reading a line \(at line \d+ of mae\)", message(graded, key, "mae"))
 
 
 def test_os_exit_at_top_level_skips_that_cell_and_says_so(graded):
@@ -484,7 +485,7 @@ def test_objects_that_claim_equality_are_refused(graded):
                                  "hostile/monkeypatch_builtins.py"])
 def test_monkeypatching_the_submissions_own_modules_cannot_pass_a_wrong_answer(graded, key):
     assert "got [0, 0, 0, 0, …]" in message(graded, key, "mse")
-    assert graded.results[key]["score"] == pytest.approx(30 + 10 / 14, abs=1e-3)
+    assert graded.results[key]["score"] == pytest.approx(30, abs=1e-3)        # mse: 0, the rest in full
 
 
 # --------------------------------------------------------------------------- fake results and sabotage
@@ -744,8 +745,9 @@ def cli_runs(tmp_path_factory):
 def test_check_exits_0_when_every_public_check_passes(cli_runs):
     run = cli_runs["check_good"]
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Chapter 02 (Regression losses): 20 of 20 checks pass. Well done!" in run.stdout
-    assert run.stdout.count("✓") == 20 and "✗" not in run.stdout
+    public = sum(len(CHECKS[name] - {HV, HO, HG}) for name in CH02)
+    assert f"Chapter 02 (Regression losses): {public} of {public} checks pass. Well done!" in run.stdout
+    assert run.stdout.count("✓") == public and "✗" not in run.stdout
 
 
 def test_check_exits_1_and_prints_a_cross_with_the_hint_for_a_failing_check(cli_runs):
@@ -754,7 +756,9 @@ def test_check_exits_1_and_prints_a_cross_with_the_hint_for_a_failing_check(cli_
     lines = run.stdout.splitlines()
     i = lines.index(f"  ✗ {V}", lines.index("huber"))
     assert "Looks like the 0.5 is missing from the quadratic part" in lines[i + 1]
-    assert "16 of 20 checks pass" in run.stdout
+    public = sum(len(CHECKS[name] - {HV, HO, HG}) for name in CH02)
+    failed = len(CHECKS["huber"] - {HV, HO, HG})          # every public check of huber
+    assert f"{public - failed} of {public} checks pass" in run.stdout
 
 
 def test_grade_exits_0_when_every_submission_was_graded(cli_runs):

@@ -344,8 +344,9 @@ def _huber_mistakes(y_true, y_pred, kwargs):
 
 def _log_cosh_mistakes(y_true, y_pred, kwargs):
     e = _e(y_true, y_pred)
+    dt = np.asarray(y_pred).dtype if np.asarray(y_pred).dtype.kind == "f" else np.dtype(np.float32)
     with np.errstate(over="ignore"):
-        naive = np.log(np.cosh(e))
+        naive = np.log(np.cosh(e.astype(dt))).astype(np.float64)     # cosh overflows at the input's precision
     return reduction_mistakes(np.logaddexp(e, -e) - np.log(2.0)) + [
         (naive.mean(axis=-1), "log(cosh(e)) overflows to inf for large errors; use "
                               "e + softplus(-2e) - log(2), which is the same function, computed stably"),
