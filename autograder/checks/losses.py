@@ -215,21 +215,27 @@ def graph_cases(name, cases, dtype, gradient=True):
     return run
 
 
-def fit_check(name, rng, activation, targets, units=1, kwargs=None, hidden=False):
-    """Train a one-layer model with the loss in model.fit (graph mode): loss history and weights."""
+def fit_check(name, rng, activation, targets, units=1, kwargs=None, hidden=False, init_kwargs=None):
+    """Train a one-layer model with the loss in model.fit (graph mode): loss history and weights.
+
+    With `init_kwargs` the exercise is a Loss class, compiled as `name(**init_kwargs)`."""
     kwargs = kwargs or {}
     x = rng.normal(size=(48, 3)).astype(np.float32)
     y = targets(rng, 48)
     kernel = (0.3 * rng.normal(size=(3, units))).astype(np.float32)
     bias = np.zeros(units, dtype=np.float32)
     params = dict(x=x, y=y, kernel=kernel, bias=bias, activation=activation, kwargs=kwargs)
+    if init_kwargs is not None:
+        params.update(loss_is_class=True, init_kwargs=init_kwargs)
+    loss = f"{name}({_kw_text(init_kwargs)})" if init_kwargs is not None else "your loss"
 
     def run(ctx: Context) -> Outcome:
         expected, got = ctx.both("fit", **params)
         if not np.isfinite(got["loss"]).all():
-            return Outcome(False, "model.fit with your loss gave a non-finite loss"
+            return Outcome(False, f"model.fit with {loss} gave a non-finite loss"
                            + ("" if hidden else f": {got['loss']}"))
-        what = f"model.fit (3 epochs, graph mode, {activation} outputs{', ' + _kw_text(kwargs) if kwargs else ''})"
+        what = (f"model.fit with {loss} (3 epochs, graph mode, {activation} outputs"
+                f"{', ' + _kw_text(kwargs) if kwargs else ''})")
         outcome = compare(expected["loss"], got["loss"], 1e-3, 1e-5, hidden, what + ": the loss per epoch")
         if not outcome.passed:
             return outcome
