@@ -3,15 +3,22 @@
 Nothing here executes the submission. Notebook JSON is read with nbformat;
 IPython magics and shell lines are commented out; and cells that define
 nothing the exercises need (training runs, plots, quizzes) are left out, so
-grading does not pay for them. A cell is kept when it binds a name that an
-exercise definition needs (directly or through other kept cells), or when it
-only imports and defines.
+grading does not pay for them. Which names a cell binds and reads is Python's
+own name resolution (`symtable`): a parameter, a local, a nested helper, an
+import inside a function or a comprehension variable is not a notebook global.
+A cell is kept when it binds a name that an exercise definition needs (directly
+or through other kept cells), or when it only imports and defines; a kept cell
+runs without the statements that need what was left out (see cells_for).
 """
 from __future__ import annotations
 
 import ast
+import bisect
+import builtins
 import json
-from dataclasses import dataclass, field
+import re
+import symtable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import exercises
@@ -24,6 +31,17 @@ class UnreadableSubmission(Exception):
 
 
 @dataclass
+class Unit:
+    """One top-level statement of a cell (statements sharing a line are one unit)."""
+    first: int              # its lines in the cell (1-based, decorators included)
+    last: int
+    binds: set = field(default_factory=set)
+    uses: set = field(default_factory=set)
+    uses_now: set = field(default_factory=set)
+    cheap: bool = False
+
+
+@dataclass
 class Cell:
     index: int              # position among the submission's code cells (1-based)
     source: str
@@ -32,6 +50,11 @@ class Cell:
     uses_now: set = field(default_factory=set)   # read while the cell runs (not only inside its functions)
     syntax_error: str | None = None
     cheap: bool = False     # only imports and definitions
+    units: list = field(default_factory=list)    # its top-level statements, in order
+
+
+# names a cell can read without any cell defining them (the sandbox adds display and get_ipython)
+_ALWAYS_THERE = frozenset(dir(builtins)) | {"display", "get_ipython", "__name__", "__builtins__"}
 
 
 @dataclass
@@ -51,30 +74,81 @@ class Submission:
         return [f"cell {c.index}: {c.syntax_error}" for c in self.cells if c.syntax_error]
 
     def cells_for(self, names) -> list[Cell]:
-        """The cells to run so that `names` get defined, in notebook order."""
-        needed, keep = set(names), set()
-        for cell in reversed(self.cells):
-            if cell.syntax_error:
+        """The cells to run so that `names` get defined, in notebook order, each cut down to the
+        statements that matter.
+
+        A top-level statement is needed when it binds a needed name (wherever it is in the
+        notebook), and so are the imports and definitions of its cell; then what they read is needed
+        too. A cell of only imports and definitions is kept whole (defining is free), and then what
+        it reads while it runs is needed. The other statements of a kept cell run too (a seed,
+        `model.compile(...)` after `model = ...`) unless one reads a name that nothing run before it
+        binds: the demo line `found = [diagnose(h) for h in runs.values()]` after an exercise must
+        neither pull in the chapter's training nor fail with a NameError. Dropped statements become
+        blank lines, so line numbers in error messages still match the learner's cell."""
+        cells = [c for c in self.cells if c.syntax_error is None]
+        binders: dict[str, list] = {}                  # name -> the cells and units that bind it
+        for cell in cells:
+            for unit in cell.units:
+                for name in unit.binds:
+                    binders.setdefault(name, []).append((cell, unit))
+        kept, needed, opened = set(), set(), set()     # id() of kept units, of needed units, of their cells
+        todo = list(names)
+        for cell in cells:
+            if cell.cheap:                             # what its functions read is needed only if called
+                for unit in cell.units:
+                    kept.add(id(unit))
+                    todo.extend(unit.uses_now)
+        seen = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
                 continue
-            if cell.binds & needed:
-                keep.add(cell.index)
-                needed |= cell.uses
-            elif cell.cheap:               # defining is free; what its functions read is needed only if called
-                keep.add(cell.index)
-                needed |= cell.uses_now
-        # a second pass picks up names used by cheap cells kept above
-        for cell in reversed(self.cells):
-            if cell.syntax_error is None and cell.index not in keep and cell.binds & needed:
-                keep.add(cell.index)
-                needed |= cell.uses
-        return [c for c in self.cells if c.index in keep]
+            seen.add(name)
+            for cell, unit in binders.get(name) or ([] if name in _ALWAYS_THERE else binders.get("*", [])):
+                # the definitions next to a needed statement are needed with it (an exercise may call
+                # its neighbours in ways no reading of the code sees: getattr, globals()...)
+                if id(cell) not in opened:
+                    opened.add(id(cell))
+                    side = [u for u in cell.units if u.cheap]
+                else:
+                    side = []
+                for u in [unit, *side]:
+                    if id(u) not in needed:
+                        kept.add(id(u))
+                        needed.add(id(u))
+                        todo.extend(u.uses)
+        out, there, star = [], set(_ALWAYS_THERE), False
+        for cell in cells:
+            if not any(id(u) in kept for u in cell.units):
+                continue
+            run = []
+            for unit in cell.units:
+                if id(unit) in kept or star or (unit.uses_now if unit.cheap else unit.uses) - unit.binds <= there:
+                    run.append(unit)
+                    there |= unit.binds
+                    star = star or "*" in unit.binds
+            out.append(cell if len(run) == len(cell.units) else _cut(cell, run))
+        return out
+
+
+def _cut(cell: Cell, units: list) -> Cell:
+    """`cell` running only `units`: the other statements' lines left blank."""
+    lines, running = cell.source.split("\n"), {id(u) for u in units}
+    for unit in cell.units:
+        if id(unit) not in running:
+            lines[unit.first - 1:unit.last] = [""] * (unit.last - unit.first + 1)
+    return replace(cell, source="\n".join(lines), units=units, cheap=all(u.cheap for u in units),
+                   binds=set().union(*(u.binds for u in units)), uses=set().union(*(u.uses for u in units)),
+                   uses_now=set().union(*(u.uses_now for u in units)))
 
 
 _PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")    # these still run the cell as Python
 
 
 def _strip_magics(source: str) -> str:
-    lines = source.splitlines()
+    lines = re.split(r"\r\n|\r|\n", source)    # Python's line ends only (not str.splitlines's \x0c, \u2028...)
+    if lines[-1] == "":
+        lines.pop()
     if lines and lines[0].lstrip().startswith("%%"):
         if lines[0].split()[0] in _PYTHON_CELL_MAGICS:
             lines[0] = "# " + lines[0]
@@ -96,61 +170,113 @@ def _analyse(index: int, source: str) -> Cell:
     cell = Cell(index, source)
     try:
         tree = ast.parse(source)
+        table = symtable.symtable(source, f"<cell {index}>", "exec")   # Python's own name resolution
     except SyntaxError as exc:
         cell.syntax_error = f"SyntaxError: {exc.msg} (line {exc.lineno})"
         return cell
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except (ValueError, RecursionError, MemoryError) as exc:          # very deep nesting, in either
         cell.syntax_error = f"cannot parse: {type(exc).__name__}"
         return cell
-    cheap = True
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                cell.binds.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            cell.binds.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            cheap = False
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for sub in ast.walk(target):
-                    if isinstance(sub, ast.Name):
-                        cell.binds.add(sub.id)
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            pass                                           # a docstring or bare constant
+    for stmt in tree.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        binds, reads = _module_level(stmt)
+        if cell.units and first <= cell.units[-1].last:                # `a = 1; print(b)`: one unit
+            unit = cell.units[-1]
+            unit.last = max(unit.last, stmt.end_lineno)
+            unit.cheap = unit.cheap and _is_cheap(stmt)
         else:
-            cheap = False
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                    cell.binds.add(sub.id)
-    cell.uses_now, later = _global_reads(tree)
-    cell.uses = cell.uses_now | later
-    cell.cheap = cheap
+            unit = Unit(first, stmt.end_lineno, cheap=_is_cheap(stmt))
+            cell.units.append(unit)
+        unit.binds |= binds
+        unit.uses_now |= reads
+    starts = [u.first for u in cell.units]
+    for unit_index, name, now in _nested_reads(table, starts):
+        unit = cell.units[unit_index]
+        (unit.uses_now if now else unit.uses).add(name)
+    for unit in cell.units:
+        unit.uses |= unit.uses_now
+        cell.binds |= unit.binds
+        cell.uses_now |= unit.uses_now
+        cell.uses |= unit.uses
+    cell.cheap = all(u.cheap for u in cell.units)
     return cell
 
 
-def _global_reads(tree: ast.AST) -> tuple[set, set]:
-    """Names the cell reads from the notebook's globals, (as it runs, inside its functions): not a
-    function's own parameters and locals (an exercise's `y_true` must not pull in every demo cell
-    that assigns a `y_true`)."""
-    now, later, stack = set(), set(), [(tree, frozenset(), False)]
+_CHEAP = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _is_cheap(stmt: ast.stmt) -> bool:
+    """Only imports, definitions, or a docstring / bare constant."""
+    return isinstance(stmt, _CHEAP) or isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+
+
+def _module_level(stmt: ast.stmt) -> tuple[set, set]:
+    """The names one top-level statement binds and reads in the notebook's globals itself, leaving out
+    what runs in its own scopes (function, lambda and class bodies, comprehensions: see _nested_reads)
+    but keeping what is evaluated outside them (decorators, defaults, annotations, base classes, a
+    comprehension's first iterable). Assigning to `x.attr` or `x[key]` counts as binding `x` (it
+    changes what `x` holds)."""
+    binds, reads, stack = set(), set(), [stmt]
     while stack:
-        node, local, deferred = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        node = stack.pop()
+        if isinstance(node, _FUNCTIONS):
             args = node.args
-            outside = [*getattr(node, "decorator_list", []), *args.defaults, *filter(None, args.kw_defaults)]
-            stack += [(n, local, deferred) for n in outside]
-            body = node.body if isinstance(node.body, list) else [node.body]
-            declared = {name for b in body for n in ast.walk(b)
-                        if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
-            own = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a}
-            own |= {n.id for b in body for n in ast.walk(b) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-            stack += [(b, local | (own - declared), True) for b in body]
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in local:
-            (later if deferred else now).add(node.id)
-        stack += [(child, local, deferred) for child in ast.iter_child_nodes(node)]
-    return now, later
+            stack += [*args.defaults, *filter(None, args.kw_defaults)]
+            if not isinstance(node, ast.Lambda):
+                binds.add(node.name)
+                every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+                stack += [*node.decorator_list, *filter(None, [node.returns, *(a.annotation for a in every if a)])]
+        elif isinstance(node, ast.ClassDef):
+            binds.add(node.name)
+            stack += [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        elif isinstance(node, _COMPREHENSIONS):
+            stack.append(node.generators[0].iter)
+            inner = [node]                 # `(y := ...)` in a comprehension binds y out here
+            while inner:
+                sub = inner.pop()
+                if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                    binds.add(sub.target.id)
+                if not isinstance(sub, (*_FUNCTIONS, ast.ClassDef)):
+                    inner += ast.iter_child_nodes(sub)
+        elif isinstance(node, ast.Name):
+            (binds if isinstance(node.ctx, ast.Store) else reads).add(node.id)
+        else:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                binds |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                binds.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                binds.add(node.rest)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                reads.add(node.target.id)                          # `x += 1` reads x as well
+            elif isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load):
+                base = node.value
+                while isinstance(base, (ast.Attribute, ast.Subscript)):
+                    base = base.value
+                if isinstance(base, ast.Name):
+                    binds.add(base.id)
+            stack += ast.iter_child_nodes(node)
+    return binds, reads
+
+
+def _nested_reads(table: symtable.SymbolTable, starts: list[int]):
+    """(unit, name, now) for every notebook global that a scope nested in a cell reads, as Python
+    resolves it: not a parameter, a local, a nested function, an import inside the function, a
+    comprehension variable or a nonlocal. `now`: read when the unit runs (class bodies, comprehensions
+    outside functions), not only when a function it defines is called. A `global x` declaration
+    counts as reading x. `unit` is the top-level statement the scope belongs to (by line)."""
+    stack = [(child, bisect.bisect_right(starts, child.get_lineno()) - 1, True) for child in table.get_children()]
+    while stack:
+        scope, unit, outer_now = stack.pop()
+        comprehension = scope.get_type() == "function" and ".0" in scope.get_identifiers()
+        now = outer_now and (scope.get_type() == "class" or comprehension)
+        for sym in scope.get_symbols():
+            if sym.is_global() and (sym.is_referenced() or sym.is_declared_global()) \
+                    and not sym.get_name().startswith("."):
+                yield max(unit, 0), sym.get_name(), now
+        stack += [(child, unit, now) for child in scope.get_children()]
 
 
 def _py_cells(text: str) -> list[str]:

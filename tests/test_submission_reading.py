@@ -5,7 +5,9 @@ errors are reported per cell; the chapter comes from --chapter, else the
 notebook's metadata, else the exercise names; and only the cells the exercises
 need are sent to the sandbox.
 """
+import ast
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -291,3 +293,182 @@ def test_the_ch02_learner_notebook_sends_only_setup_helper_and_exercise_cells(su
     assert "LOG2 = np.log(2.0)" in texts and "def log_cosh" in texts
     for skipped in ("DATA CELL RAN", "TRAINING CELL RAN", "TRAINING CELL 2 RAN", "QUIZ CELL RAN", "self_check"):
         assert skipped not in texts
+
+
+# --------------------------------------------------------------------------- which names a cell reads
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_nested_helper_named_like_a_chapter_global_pulls_in_no_chapter_cell(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np",
+        "history = train_for_an_hour()",                                            # 2: chapter training
+        "def draw_confusion(counts):\n    print(counts)\n\ndraw_confusion(history)",     # 3: chapter plot
+        "def precision_recall_f1(y_true, y_pred):\n"
+        "    def draw_confusion(c):\n        return c\n"
+        "    return draw_confusion(np.mean(y_true == y_pred))",
+    ])
+    assert selected(read(nb), ["precision_recall_f1"]) == [1, 4]
+
+
+def test_a_comprehension_variable_named_like_a_notebook_variable_pulls_in_nothing(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np",
+        "e = np.ones(3)\nprint('DEMO CELL RAN')",
+        "def mse(y_true, y_pred):\n    return np.mean([e ** 2 for e in (y_pred - y_true)])",
+    ])
+    assert selected(read(nb), ["mse"]) == [1, 3]
+
+
+def test_keyword_only_and_star_parameters_named_like_notebook_variables_pull_in_nothing(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "args, kwargs, delta = [1], {}, 2.0",
+        "def huber(*args, delta=1.0, **kwargs):\n    return (args, delta, kwargs)",
+    ])
+    assert selected(read(nb), ["huber"]) == [2]
+
+
+def test_an_import_inside_a_function_is_not_a_notebook_global(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "ops = load_everything()",
+        "def mse(y_true, y_pred):\n    from keras import ops\n    return ops.mean((y_true - y_pred) ** 2)",
+    ])
+    assert selected(read(nb), ["mse"]) == [2]
+
+
+def test_a_nonlocal_name_is_not_a_notebook_global(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "total = train_for_an_hour()",
+        "def mae(y_true, y_pred):\n    total = 0\n    def add(v):\n        nonlocal total\n"
+        "        total += v\n    add(1)\n    return total",
+    ])
+    assert selected(read(nb), ["mae"]) == [2]
+
+
+def test_a_global_declaration_in_a_function_reads_the_notebook_variable(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "SCALE = 2.0\nprint('scale set')",
+        "def mse(y_true, y_pred):\n    global SCALE\n    return SCALE * (y_true - y_pred)",
+    ])
+    assert selected(read(nb), ["mse"]) == [1, 2]
+
+
+def test_a_class_attribute_read_in_the_class_body_is_not_a_notebook_global(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "scale = train_for_an_hour()",
+        "class WeightedMSE:\n    scale = 2.0\n    double = scale * 2",
+    ])
+    assert selected(read(nb), ["WeightedMSE"]) == [2]
+
+
+def test_a_method_reading_a_class_attribute_name_reads_the_notebook_global(tmp_path):
+    # Python skips the class body when a method looks a name up: this `scale` is the notebook's
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "scale = 3.0\nprint('scale set')",
+        "class WeightedMSE:\n    scale = 2.0\n    def call(self, y_true, y_pred):\n        return scale * y_pred",
+    ])
+    assert selected(read(nb), ["WeightedMSE"]) == [1, 2]
+
+
+def test_what_a_class_body_reads_is_needed_when_the_class_is_defined(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import keras",
+        "DEFAULT = 0.5\nprint('default set')",                                   # read by the class body
+        "class F1Score(keras.metrics.Metric):\n    threshold = DEFAULT",
+        "def mse(a, b):\n    return 0",
+    ])
+    assert selected(read(nb), ["mse"]) == [1, 2, 3, 4]
+
+
+# --------------------------------------------------------------------------- statements in a kept cell
+
+def test_a_demo_line_reading_an_unrelated_global_is_dropped_from_the_exercise_cell(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import numpy as np",
+        "runs = {'x': train_for_a_minute()}",
+        "def diagnose(history):\n    return 'healthy'\n\nprint(diagnose(runs['x']))",
+    ])
+    sub = read(nb)
+    kept = sub.cells_for(["diagnose"])
+    assert [c.index for c in kept] == [1, 3]
+    assert kept[1].source.split("\n") == ["def diagnose(history):", "    return 'healthy'", "", ""]
+    assert "runs" not in kept[1].uses and sub.cells[2].source.endswith("print(diagnose(runs['x']))")
+
+
+def test_other_statements_of_a_kept_cell_run_when_what_they_read_is_defined(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "import keras\nkeras.utils.set_random_seed(0)",
+        "model = keras.Sequential([keras.layers.Dense(1)])\nmodel.compile(loss='mse')\nprint(len(model.layers))",
+        "def mse(y_true, y_pred):\n    return model(y_true)\n\nmse([[1.0]], [[2.0]])",
+    ])
+    sub = read(nb)
+    assert [c.source for c in sub.cells_for(["mse"])] == [c.source for c in sub.cells]
+
+
+def test_what_the_definitions_beside_an_exercise_read_is_kept(tmp_path):
+    # the exercise may reach its neighbours in ways no reading of the code sees (getattr, globals())
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "ATTACK = 'ran'\nprint('ATTACK CELL RAN')",
+        "def mse(a, b):\n    return 0\n\ndef helper():\n    return ATTACK",
+    ])
+    assert selected(read(nb), ["mse"]) == [1, 2]
+
+
+def test_a_statement_reading_a_dropped_statements_name_is_dropped_too(tmp_path):
+    nb = write_notebook(tmp_path / "a.ipynb", [
+        "runs = train()",
+        "def mse(a, b):\n    return 0\nfound = [mse(h, h) for h in runs]\nassert found\nx = 1",
+    ])
+    [cell] = read(nb).cells_for(["mse"])
+    assert cell.source.split("\n") == ["def mse(a, b):", "    return 0", "", "", "x = 1"]
+
+
+def test_a_py_file_whose_statements_all_have_what_they_read_runs_whole(tmp_path):
+    py = tmp_path / "a.py"
+    py.write_text("import numpy as np\nSEED = 0\ndef mse(a, b):\n    return np.mean(a - b)\n"
+                  "print(mse(np.ones(2), np.zeros(2)))\nif __name__ == '__main__':\n    print(SEED)\n")
+    sub = read(py)
+    assert [c.source for c in sub.cells_for(["mse"])] == [sub.cells[0].source]
+
+
+def test_chapter_09_grades_diagnose_without_running_the_chapters_training(tmp_path):
+    released = nbformat.read(ROOT / "notebooks" / "09_diagnosing_training.ipynb", as_version=4)
+    solution = {c.id: c for c in nbformat.read(ROOT / "solutions" / "09_diagnosing_training.ipynb",
+                                                as_version=4).cells}
+    for cell in released.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "diagnose":
+            cell.source = solution[cell.id].source           # the learner's answer filled in
+    path = tmp_path / "09.ipynb"
+    path.write_text(nbformat.writes(released))
+    sub = read(path)
+    kept = sub.cells_for(["diagnose"])
+    assert "diagnose" in set().union(*(c.binds for c in kept))
+    assert "def diagnose(history):" in kept[-1].source and "runs" not in kept[-1].source
+    for cell in kept:       # no statement that runs as the cell runs calls fit or fit_history
+        for stmt in ast.parse(cell.source).body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.ClassDef)):
+                calls = {getattr(n.func, "attr", getattr(n.func, "id", None))
+                         for n in ast.walk(stmt) if isinstance(n, ast.Call)}
+                assert not calls & {"fit", "fit_history", "adam_005", "screening_model"}, cell.source
+    assert len(kept) < 10
+
+
+# --------------------------------------------------------------------------- scopes and syntax errors
+
+@pytest.mark.parametrize("source", ["nonlocal x", "def f():\n    print(x)\n    global x"])
+def test_scope_errors_python_rejects_are_reported_as_syntax_errors(tmp_path, source):
+    py = tmp_path / "a.py"
+    py.write_text(source + "\n")
+    [error] = read(py).syntax_errors()
+    assert error.startswith("cell 1: SyntaxError: ") and "declaration" in error
+
+
+@pytest.mark.parametrize("exc", [RecursionError, MemoryError])
+def test_name_resolution_failing_on_deep_nesting_is_a_reported_error(tmp_path, monkeypatch, exc):
+    def fail(*args):
+        raise exc()
+    monkeypatch.setattr(submission.symtable, "symtable", fail)
+    py = tmp_path / "a.py"
+    py.write_text("def mse(a, b):\n    return 0\n")
+    assert read(py).syntax_errors() == [f"cell 1: cannot parse: {exc.__name__}"]

@@ -160,9 +160,9 @@ def test_nested_messages_keep_their_structure():
     assert got["value"][1]["k"].shape == (0, 3) and got["value"][1]["k"].dtype == np.int8
 
 
-def test_tuples_arrive_as_lists_and_numpy_scalars_as_arrays():
-    got = roundtrip((np.float64(1.5), np.int32(2)))
-    assert isinstance(got, list) and got[0].dtype == np.float64 and got[1].dtype == np.int32
+def test_numpy_scalars_arrive_as_zero_d_arrays_of_their_dtype():
+    got = roundtrip([np.float64(1.5), np.int32(2)])
+    assert got[0].dtype == np.float64 and got[1].dtype == np.int32 and got[0].shape == ()
 
 
 def test_send_and_recv_over_a_socket(pair):
@@ -221,3 +221,197 @@ def test_forged_array_records_either_decode_to_numbers_or_raise_wire_error(recor
     except wire.WireError:
         return
     assert isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+
+
+# --------------------------------------------------------------------------- Python types survive
+
+def same(a, b) -> bool:
+    """Equal values of exactly the same Python types, all the way down (NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+    if isinstance(a, float):
+        return a == b or (a != a and b != b)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(any(same(k, j) and same(v, a2) for j, a2 in b.items())
+                                        for k, v in a.items())
+    return a == b
+
+
+def test_tuples_stay_tuples_and_lists_stay_lists():
+    got = roundtrip({"t": (1, 2), "l": [1, 2], "e": (), "el": []})
+    assert same(got, {"t": (1, 2), "l": [1, 2], "e": (), "el": []})
+
+
+def test_a_tuple_of_arrays_arrives_as_a_tuple_of_arrays():
+    got = roundtrip((np.ones(2), np.zeros((1, 3), np.float32)))
+    assert isinstance(got, tuple) and got[1].dtype == np.float32 and got[1].shape == (1, 3)
+
+
+@pytest.mark.parametrize("key", [0, 7, -3, 0.0, 2.5, True, False, None, "0", ""], ids=repr)
+def test_a_dict_key_keeps_its_type(key):
+    got = roundtrip({key: 1.0})
+    (got_key,) = got
+    assert type(got_key) is type(key) and got_key == key
+
+
+def test_int_and_float_keys_are_told_apart():
+    assert type(next(iter(roundtrip({0: 1.0})))) is int
+    assert type(next(iter(roundtrip({0.0: 1.0})))) is float
+
+
+def test_a_dict_with_mixed_key_types_keeps_each_type():
+    value = {"a": 1, 2: "b", 3.5: [1], False: (2,), None: {"x": 1}}
+    assert same(roundtrip(value), value)
+
+
+def test_numpy_scalar_keys_are_sent_as_python_numbers():
+    got = roundtrip({np.int64(3): 1.0, np.float32(0.5): 2.0, np.bool_(True): 3.0})
+    assert same(got, {3: 1.0, 0.5: 2.0, True: 3.0})
+
+
+@pytest.mark.parametrize("marker", ["__nd__", "__tuple__", "__dict__"])
+def test_a_user_key_named_like_a_marker_is_not_taken_for_one(marker):
+    value = {marker: [1, 2], "other": "x"}
+    assert same(roundtrip(value), value)
+
+
+def test_a_user_dict_shaped_like_an_array_record_stays_a_dict():
+    value = {"__nd__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [1]}
+    assert same(roundtrip(value), value)
+    assert same(roundtrip({"__tuple__": [1]}), {"__tuple__": [1]})
+
+
+def test_nested_tuples_lists_and_dicts_round_trip():
+    value = {1: ((1, [2.0, (True, None)]), {"k": ((), [()])}), "a": [{0.5: (np.arange(3),)}]}
+    assert same(roundtrip(value), value)
+
+
+def test_numbers_keep_their_type():
+    value = [1, 1.0, True, 0, 0.0, False, None, 2 ** 70, -0.0]
+    assert same(roundtrip(value), value)
+
+
+def test_nan_and_inf_floats_survive_as_values_and_keys():
+    got = roundtrip((float("nan"), float("inf"), {float("-inf"): float("nan")}))
+    assert np.isnan(got[0]) and got[1] == float("inf")
+    ((key, v),) = got[2].items()
+    assert key == float("-inf") and np.isnan(v)
+
+
+KEYS = st.one_of(st.text(max_size=8), st.sampled_from(sorted(wire.MARKERS)), st.integers(),
+                 st.floats(allow_nan=False), st.booleans(), st.none())
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+    | hnp.arrays(np.float32, hnp.array_shapes(min_dims=0, max_dims=2, max_side=3)),
+    lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple)
+    | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=16)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(VALUES)
+def test_every_value_round_trips_with_its_types(value):
+    assert same(roundtrip(value), value)
+
+
+# --------------------------------------------------------------------------- malformed markers
+
+@pytest.mark.parametrize("payload", [
+    {"__tuple__": 5}, {"__tuple__": {"a": 1}}, {"__tuple__": [1], "extra": 2},
+    {"__dict__": 5}, {"__dict__": [[1]]}, {"__dict__": [[1, 2, 3]]}, {"__dict__": [5]},
+    {"__dict__": [[1, 2]], "extra": 2}, {"__tuple__": [], "__dict__": []},
+    {"__nd__": "", "dtype": "f8", "shape": [0], "extra": 1}, {"__nd__": "", "dtype": "f8", "shape": [0], "__tuple__": []},
+    {"__nd__": "", "dtype": "f8", "shape": [True]}, {"__nd__": "", "dtype": "f8", "shape": [0.0]},
+    {"__nd__": "", "dtype": "f8", "shape": [1, -1]}, {"__nd__": "", "dtype": "f8"},
+    {"__nd__": "AAAAAAAA8D8", "dtype": "f8", "shape": [1]},          # padding missing
+    [1, {"__tuple__": [{"__dict__": "no"}]}],
+], ids=lambda p: json.dumps(p)[:40])
+def test_malformed_marker_records_are_refused(payload):
+    with pytest.raises(wire.WireError):
+        wire.loads(body(payload))
+
+
+@pytest.mark.parametrize("key", [[1], {"a": 1}, [], {"__tuple__": [1]}], ids=repr)
+def test_dict_keys_that_are_not_text_numbers_bools_or_none_are_refused_on_arrival(key):
+    with pytest.raises(wire.WireError, match="dict key of type"):
+        wire.loads(body({"__dict__": [[key, 1]]}))
+
+
+@pytest.mark.parametrize("pairs", [[[1, "a"], [1, "b"]], [[1, "a"], [1.0, "b"]], [[1, "a"], [True, "b"]],
+                                   [["x", 1], ["x", 2]]], ids=repr)
+def test_a_dict_key_given_twice_is_refused(pairs):
+    with pytest.raises(wire.WireError, match="twice"):
+        wire.loads(body({"__dict__": pairs}))
+
+
+def test_a_json_object_with_a_key_given_twice_is_refused():
+    with pytest.raises(wire.WireError, match="twice"):
+        wire.loads(b'{"a": 1, "a": 2}')
+
+
+@pytest.mark.parametrize("key", [(1, 2), b"k", object(), frozenset()], ids=repr)
+def test_dict_keys_of_other_types_cannot_be_sent(key):
+    with pytest.raises(wire.WireError, match="cannot send a dict key"):
+        wire.dumps({key: 1})
+
+
+# --------------------------------------------------------------------------- bounds
+
+def test_a_message_of_more_than_max_nodes_values_is_refused_before_it_is_parsed(monkeypatch):
+    message = b"[" + b"0," * wire.MAX_NODES + b"0]"
+    monkeypatch.setattr(json, "loads", lambda *a, **k: pytest.fail("parsed a message over the node cap"))
+    with pytest.raises(wire.WireError, match="values refused"):
+        wire.loads(message)
+
+
+def test_millions_of_empty_objects_are_refused():
+    with pytest.raises(wire.WireError, match="values refused"):
+        wire.loads(b"[" + b"{},[]," * 1_000_000 + b"0]")
+
+
+def test_a_message_of_exactly_max_nodes_values_is_accepted(monkeypatch):
+    monkeypatch.setattr(wire, "MAX_NODES", 10)
+    assert wire.loads(b"[0,1,2,3,4,5,6,7,8]") == list(range(9))       # the list and its 9 items
+    with pytest.raises(wire.WireError, match="values refused"):
+        wire.loads(b"[0,1,2,3,4,5,6,7,8,9]")
+
+
+def test_separators_inside_strings_do_not_count_as_values():
+    text = 'a,b:[{"\\' * 300_000
+    assert roundtrip({"s": text}) == {"s": text}
+
+
+def test_an_unterminated_string_full_of_escaped_quotes_is_refused_quickly():
+    import time
+    start = time.monotonic()
+    with pytest.raises(wire.WireError):
+        wire.loads(b'["' + b'\\",' * 2_000_000)
+    assert time.monotonic() - start < 5
+
+
+def test_more_than_max_nodes_values_cannot_be_sent(monkeypatch):
+    monkeypatch.setattr(wire, "MAX_NODES", 100)
+    with pytest.raises(wire.WireError, match="cannot send more than 100 values"):
+        wire.dumps(list(range(100)))
+
+
+def test_values_nested_too_deeply_cannot_be_sent():
+    value = ()
+    for _ in range(wire.MAX_DEPTH + 2):
+        value = (value,)
+    with pytest.raises(wire.WireError, match="nested this deeply"):
+        wire.dumps(value)
+    loop = []
+    loop.append(loop)
+    with pytest.raises(wire.WireError, match="nested this deeply"):
+        wire.dumps(loop)
+
+
+def test_markers_nested_too_deeply_are_refused_on_arrival():
+    message = b'{"__tuple__": [' * (wire.MAX_DEPTH + 2) + b"]}" * (wire.MAX_DEPTH + 2)
+    with pytest.raises(wire.WireError, match="nested too deeply"):
+        wire.loads(message)
