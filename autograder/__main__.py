@@ -23,9 +23,22 @@ def _cmd_refresh(args) -> int:
 
 
 def _cmd_list(args) -> int:
-    from . import exercises
+    from . import exercises, weights
+    from .runner import plan
+    try:
+        overrides = weights.load(args.weights) if args.weights else None
+    except weights.WeightsError as exc:
+        print(f"list: {exc}", file=sys.stderr)
+        return 2
+
+    def checks(ex):
+        planned = plan(ex.name, 0, overrides)
+        total = sum(c.weight for c in planned) or 1.0
+        return [{"key": c.key, "title": c.title, "hidden": c.hidden,
+                 "points": round(ex.points * c.weight / total, 4)} for c in planned]
+
     rows = [{"chapter": ch.id, "slug": ch.slug, "title": ch.title,
-             "exercises": [{"name": ex.name, "points": ex.points, "must_equal": ex.equals}
+             "exercises": [{"name": ex.name, "points": ex.points, "must_equal": ex.equals, "checks": checks(ex)}
                            for ex in exercises.exercises_for(ch.id)]}
             for ch in exercises.CHAPTERS]
     if args.json:
@@ -35,6 +48,8 @@ def _cmd_list(args) -> int:
         print(f"{row['chapter']}  {row['title']}")
         for ex in row["exercises"]:
             print(f"      {ex['name']:<34} {ex['points']:>3} pts   = {ex['must_equal']}")
+            for c in ex["checks"]:
+                print(f"          {c['key'] + (' (hidden)' if c['hidden'] else ''):<30} {c['points']:>5.2f}  {c['title']}")
     return 0
 
 
@@ -42,16 +57,17 @@ def _cmd_check(args) -> int:
     from . import exercises
     from .sandbox import Zygote
     zygote = Zygote()                      # starts importing TensorFlow in its own process ...
-    from .grade import grade_one           # ... while this one imports it for the answer key
+    from .grade import grade_one
+    from .targets import CachedReference             # ... while this one imports it for the answer key
     from .references import namespace
-    namespace()
+    reference = CachedReference(namespace())
     from .selfcheck import format_report
     try:
-        report = grade_one(args.notebook, zygote, chapter=args.chapter, public_only=True)
+        report = grade_one(args.notebook, zygote, reference, chapter=args.chapter, public_only=True)
     finally:
         zygote.close()
     if not report.ok:
-        print(f"{Path(args.notebook).name}: {report.status}")
+        print(f"{Path(args.notebook).name}: {report.status_text}")
         return 1
     stubs = tuple(f"NotImplementedError: {r.exercise}:" for r in report.results)
     for note in report.notes:
@@ -63,7 +79,7 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    from . import isolation
+    from . import isolation, weights
     from .seed import SeedError, resolve
     try:
         seed = resolve(args.seed, args.seed_file)
@@ -77,13 +93,24 @@ def _cmd_grade(args) -> int:
             return 2
         print(isolation.warning(mode), file=sys.stderr, flush=True)
     from .grade import grade_many
+    from .report import Visibility
+    from .targets import Limits
+    from .verdict import neutral
+    try:
+        overrides = weights.load(args.weights) if args.weights else None
+        visibility = Visibility(args.public_visibility, args.hidden_visibility)
+    except (weights.WeightsError, ValueError) as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 2
     paths = [Path(p) for p in args.submissions]
-    reports = grade_many(paths, args.out, chapter=args.chapter, seed=seed, jobs=args.jobs, mode=mode)
+    limits = Limits(call=args.call_seconds, cell=args.cell_seconds, submission=args.submission_seconds)
+    reports = grade_many(paths, args.out, chapter=args.chapter, seed=seed, jobs=args.jobs, mode=mode,
+                         overrides=overrides, visibility=visibility, limits=limits)
     failed = [r for r in reports if not r.ok]
     print(f"graded {len(reports) - len(failed)} of {len(reports)} submissions; "
           f"results in {Path(args.out) / 'grades.csv'}")
     for r in failed:
-        print(f"  {r.submission.name}: {r.status}")
+        print(f"  {neutral(r.submission.name, 80)}: {r.status_text}")
     return 1 if failed else 0
 
 
@@ -99,8 +126,9 @@ def main(argv=None) -> int:
     p.add_argument("notebooks", nargs="*")
     p.set_defaults(func=_cmd_refresh)
 
-    p = sub.add_parser("list", help="chapters, exercises and points")
+    p = sub.add_parser("list", help="chapters, exercises, their checks and points")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--weights", default=None, metavar="FILE", help="a course file overriding check weights")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("check", help="self-check a notebook: public checks, exit 0 only if all pass")
@@ -120,6 +148,15 @@ def main(argv=None) -> int:
     p.add_argument("--isolation", choices=("auto", "require", "off"), default="auto",
                    help="isolate each submission (namespaces, cgroups; needs Linux, root and bubblewrap): "
                         "auto warns loudly when it cannot, require refuses to grade without it")
+    p.add_argument("--weights", default=None, metavar="FILE",
+                   help="a course file (TOML) overriding check weights: [exercise] key = weight")
+    p.add_argument("--public-visibility", default="visible",
+                   help="Gradescope visibility of public checks (visible, after_due_date, after_published, hidden)")
+    p.add_argument("--hidden-visibility", default="after_published",
+                   help="Gradescope visibility of hidden checks (default after_published)")
+    p.add_argument("--call-seconds", type=int, default=20, help="time limit of one call of a learner's function")
+    p.add_argument("--cell-seconds", type=int, default=30, help="time limit of one top-level cell")
+    p.add_argument("--submission-seconds", type=int, default=240, help="time limit of one submission, in all")
     p.set_defaults(func=_cmd_grade)
 
     args = parser.parse_args(argv)

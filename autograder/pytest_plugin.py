@@ -48,7 +48,7 @@ class CheckItem(pytest.Item):
         super().__init__(**kwargs)
         self.result = result
         self.user_properties += [("points", result.score), ("max_points", result.max_score),
-                                 ("hidden", result.hidden)]
+                                 ("hidden", result.hidden), ("check", f"{result.exercise}:{result.key}")]
 
     def runtest(self):
         if not self.result.passed:
@@ -106,11 +106,11 @@ def pytest_collection_modifyitems(session, config, items):
     for report in reports:
         stem = report.submission.name
         if not report.ok or not report.results:
-            new.append(SubmissionStatus.from_parent(session, name=f"{stem}::submission", status=report.status))
+            new.append(SubmissionStatus.from_parent(session, name=f"{stem}::submission",
+                                                    status=report.status_text))
             continue
         for result in report.results:
-            label = f"{result.exercise}: {result.title}" + (" (hidden)" if result.hidden else "")
-            new.append(CheckItem.from_parent(session, name=f"{stem}::{label}", result=result))
+            new.append(CheckItem.from_parent(session, name=f"{stem}::{result.label}", result=result))
     items[:] = new
 
 

@@ -1,0 +1,207 @@
+"""What grading found, and its serialisations: a check's `Result`, a submission's `Report` with its
+`Status`, grades.csv and Gradescope's results.json.
+
+Every text a learner or instructor reads comes from `verdict.render` (a check's
+message) or from the grader's own words; what the submission printed or raised
+reaches a file only neutralised and bounded (`verdict.neutral`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from . import exercises
+from .verdict import Outcome, neutral, render
+
+
+class Status(str, Enum):
+    GRADED = "graded"              # every check ran (some may have failed)
+    UNREADABLE = "unreadable"      # not a notebook or Python file we can read
+    NOT_RUN = "not run"            # readable, but nothing could be graded (no exercises, could not start)
+
+
+@dataclass
+class Result:
+    exercise: str
+    key: str
+    title: str
+    score: float
+    max_score: float
+    hidden: bool
+    outcome: Outcome
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome.passed
+
+    @property
+    def message(self) -> str:
+        return render(self.outcome, self.hidden)
+
+    @property
+    def label(self) -> str:
+        return f"{self.exercise}: {self.title}" + (" (hidden)" if self.hidden else "")
+
+    def to_dict(self) -> dict:
+        return {"exercise": self.exercise, "key": self.key, "title": self.title, "hidden": self.hidden,
+                "score": round(self.score, 4), "max_score": round(self.max_score, 4),
+                "passed": self.passed, "message": self.message}
+
+
+@dataclass
+class Report:
+    submission: Path
+    chapter: str | None
+    results: list = field(default_factory=list)
+    status: Status = Status.GRADED
+    detail: str = ""               # the grader's words on the status (why not run, cell errors...)
+    notes: list = field(default_factory=list)      # the submission's cell errors (neutralised)
+    output: str = ""               # what it printed (first lines, neutralised)
+    seconds: float = 0.0
+    load_seconds: float = 0.0
+    peak_memory: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.GRADED
+
+    @property
+    def status_text(self) -> str:
+        text = self.status.value
+        if self.detail:
+            text += ("; " if self.status is Status.GRADED else ": ") + self.detail
+        return neutral(text, 300)
+
+    def points(self) -> dict[str, float]:
+        per: dict[str, float] = {}
+        for r in self.results:
+            per[r.exercise] = per.get(r.exercise, 0.0) + r.score
+        return per
+
+    def total(self, visible_only: bool = False) -> float:
+        return round(sum(r.score for r in self.results if not (visible_only and r.hidden)), 4)
+
+    def max_total(self, visible_only: bool = False) -> float:
+        if visible_only:
+            return round(sum(r.max_score for r in self.results if not r.hidden), 4)
+        if self.chapter is None:
+            return 0
+        return sum(ex.points for ex in exercises.exercises_for(self.chapter))
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(r.hidden for r in self.results)
+
+
+# --------------------------------------------------------------------------- Gradescope
+
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Gradescope's visibility of public and hidden checks (a grading option)."""
+    public: str = "visible"
+    hidden: str = "after_published"
+
+    def __post_init__(self):
+        for v in (self.public, self.hidden):
+            if v not in VISIBILITIES:
+                raise ValueError(f"visibility {v!r}: one of {', '.join(VISIBILITIES)}")
+
+
+def gradescope(report: Report, visibility: Visibility = Visibility()) -> dict:
+    """Gradescope's results.json. When hidden checks exist and are not shown at once, the top-level
+    output states only the points of the checks a learner can see now."""
+    tests = [{"name": r.label, "score": round(r.score, 4), "max_score": round(r.max_score, 4),
+              "status": "passed" if r.passed else "failed", "output": r.message,
+              "output_format": "text",
+              "visibility": visibility.hidden if r.hidden else visibility.public,
+              "extra_data": {"exercise": r.exercise, "key": r.key, "hidden": r.hidden}} for r in report.results]
+    if report.has_hidden and visibility.hidden != "visible":
+        output = (f"Chapter {report.chapter}: {report.total(True):g} of {report.max_total(True):g} points on the "
+                  f"checks shown now. The hidden checks ({report.max_total() - report.max_total(True):g} points) "
+                  "are shown when they are published.")
+    else:
+        output = f"Chapter {report.chapter}: {report.total():g} of {report.max_total():g} points."
+    output += f" Status: {report.status_text}"
+    if report.output:
+        output += "\n\nWhat your code printed (first lines):\n" + report.output[:2000]
+    return {"score": report.total(), "execution_time": round(report.seconds, 2), "output": output,
+            "output_format": "text", "tests": tests}
+
+
+# --------------------------------------------------------------------------- files
+
+def _folder(parent_fd: int, name: str) -> int:
+    """An open descriptor of folder `name` in `parent_fd`, made if missing; a link or file planted
+    under that name is removed first, never followed."""
+    for _ in range(3):
+        try:
+            os.mkdir(name, 0o755, dir_fd=parent_fd)
+        except FileExistsError:
+            pass
+        try:
+            return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=parent_fd)
+        except (NotADirectoryError, OSError) as exc:
+            if isinstance(exc, FileNotFoundError):
+                continue
+            os.unlink(name, dir_fd=parent_fd)
+    raise OSError(f"cannot make the folder {name}")
+
+
+def _atomic_write(folder_fd: int, name: str, text: str):
+    """Write `name` in the open folder: a new file of our own, then renamed over the old name (which
+    replaces a planted link instead of writing through it)."""
+    tmp = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=folder_fd)
+    with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as f:
+        f.write(text)
+    os.replace(tmp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+
+
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = neutral(text, 300)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def grades_csv(reports: list[Report]) -> str:
+    columns = [ex.name for ex in exercises.EXERCISES if any(r.chapter == ex.chapter for r in reports)]
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["submission", *columns, "total", "max_total", "status"])
+    for report in reports:
+        points = report.points()
+        writer.writerow([_cell(report.submission.name), *[f"{points[c]:g}" if c in points else "" for c in columns],
+                         f"{report.total():g}", f"{report.max_total():g}", _cell(report.status_text)])
+    return buf.getvalue()
+
+
+def write_outputs(reports: list[Report], out_dir: Path, visibility: Visibility = Visibility()):
+    """DIR/grades.csv and DIR/<stem>/results.json, each written atomically, never through a link."""
+    stems: dict[str, int] = {}
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for report in reports:
+            stem = report.submission.stem
+            stem = stem if stem.strip(".") else f"_{stem}"
+            stems[stem] = stems.get(stem, 0) + 1
+            folder = stem if stems[stem] == 1 else f"{stem}-{stems[stem]}"
+            folder_fd = _folder(out_fd, folder)
+            try:
+                _atomic_write(folder_fd, "results.json",
+                              json.dumps(gradescope(report, visibility), indent=2) + "\n")
+            finally:
+                os.close(folder_fd)
+        _atomic_write(out_fd, "grades.csv", grades_csv(reports))
+    finally:
+        os.close(out_fd)

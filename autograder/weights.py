@@ -1,0 +1,58 @@
+"""Check weights: each check declares its own, and a course file may override them without code.
+
+A course file is TOML, one table per exercise, one weight per check key; the
+key's public check and its hidden twin both take that weight:
+
+    [confusion_counts]
+    values = 4
+    ties = 1
+
+An exercise's points are shared among its checks in proportion to their weights.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from . import exercises
+
+Overrides = dict[str, dict[str, float]]
+
+
+class WeightsError(Exception):
+    """A course file names an unknown exercise or check key, or a weight that is not a number >= 0."""
+
+
+def load(path: str | Path) -> Overrides:
+    from .checks import checks_for
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise WeightsError(f"{path}: {exc}") from None
+    overrides: Overrides = {}
+    for name, table in data.items():
+        try:
+            exercises.exercise(name)
+        except KeyError:
+            raise WeightsError(f"{path}: no exercise {name!r}") from None
+        if not isinstance(table, dict):
+            raise WeightsError(f"{path}: [{name}] must be a table of check keys")
+        keys = {c.key for c in checks_for(name, 0)}
+        for key, weight in table.items():
+            if key not in keys:
+                raise WeightsError(f"{path}: {name} has no check {key!r}; its checks are {', '.join(sorted(keys))}")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+                raise WeightsError(f"{path}: {name}.{key} must be a number >= 0")
+        overrides[name] = {k: float(v) for k, v in table.items()}
+    return overrides
+
+
+def apply(checks: list, overrides: Overrides | None) -> list:
+    """The checks with their weights replaced where the course file says so."""
+    if not overrides:
+        return checks
+    for check in checks:
+        mine = overrides.get(check.exercise, {})
+        if check.key in mine:
+            check.weight = mine[check.key]
+    return checks
