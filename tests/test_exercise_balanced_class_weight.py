@@ -1,14 +1,14 @@
 """balanced_class_weight (chapter 05): scikit-learn's "balanced" class weights as a {label: weight} dict.
 
-The reference scores full marks, public and hidden; each classic slip fails the check
-that tests its property (and only that one where the slip is about one property), with a
-message naming it; an answer of the wrong type is told what to return; the reference agrees
-with scikit-learn's compute_class_weight on many label arrays; and the outcome check, which
-trains a logistic regression in this process with the returned weights, passes the reference
-and fails inverted weights on many seeds, the same way every time.
+The reference scores full marks, public and hidden; each classic slip fails only the key of
+its property (`values`: the formula; `keys`: the labels as ints; `list`: a list as an array),
+public and hidden twin, with a message naming it; hidden messages show no returned value and
+no input; the reference agrees with scikit-learn's compute_class_weight; and the training the
+public `values` message shows runs beside the answer key (never in the grader's checks).
 """
 import functools
-import time
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -16,21 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.utils.class_weight import compute_class_weight
 
-from autograder.checks import Context, imbalance
+from autograder.checks import imbalance
+from autograder.references import namespace
 from autograder.runner import InProcess, run_exercise
 
 NAME = "balanced_class_weight"
 SEED = 12345
-reference = imbalance.balanced_class_weight
-
-OUTCOME = imbalance.OUTCOME_TITLE
-KEYS = "the keys are the labels themselves, as ints (labels such as {0, 2, 7})"
-BINARY = "binary labels (int64 array): the weights match scikit-learn's balanced weights"
-SEVERAL, LIST, SINGLE = "three to five classes (int32 array)", "a Python list of labels", \
-    "a single class gets weight 1.0"
-H_VALUES, H_KEYS, H_OUTCOME = ("values on hidden label sets", "keys on a hidden set of labels that are not 0..k-1",
-                               "outcome on a hidden imbalanced set")
-VALUE_CHECKS = {BINARY, SEVERAL, LIST, H_VALUES}
+reference = namespace()[NAME]
+minority_recalls = namespace()[imbalance.HELPER]
 
 
 def _classes_counts(y):
@@ -79,18 +72,38 @@ def float_keys(y):
     return {float(k): v for k, v in reference(y).items()}
 
 
+def text_keys(y):
+    return {str(k): v for k, v in reference(y).items()}
+
+
+def array_only(y):
+    classes, counts = np.unique(y, return_counts=True)
+    return {int(c): y.size / (len(classes) * int(m)) for c, m in zip(classes, counts)}
+
+
 def a_list(y):
     return list(reference(y).values())
 
 
+def binary_only(y):
+    """Right, but a single class is given weight n / (2 n): the formula with k fixed at 2."""
+    c, n = _classes_counts(y)
+    return {int(a): len(y) / (max(len(c), 2) * int(b)) for a, b in zip(c, n)}
+
+
 @functools.cache
 def results_of(fn):
-    """Every check's result, by title (graded once per function)."""
-    return {r.title: r for r in run_exercise(NAME, InProcess({NAME: fn}), seed=SEED)}
+    """Every check's result, by (key, hidden) (graded once per function)."""
+    return {(r.key, r.hidden): r for r in run_exercise(NAME, InProcess({NAME: fn}), seed=SEED)}
 
 
 def failing(results):
-    return {title for title, r in results.items() if not r.passed}
+    return {key for (key, _), r in results.items() if not r.passed}
+
+
+def failing_twins(results):
+    return {k for k in failing(results)
+            if not results[(k, False)].passed and not results[(k, True)].passed}
 
 
 # --------------------------------------------------------------------------- the reference
@@ -99,14 +112,8 @@ def test_the_reference_scores_full_marks_public_and_hidden():
     results = results_of(reference)
     assert all(r.passed for r in results.values()), [r.message for r in results.values() if not r.passed]
     assert sum(r.score for r in results.values()) == pytest.approx(10)
-    assert any(r.hidden for r in results.values()) and any(not r.hidden for r in results.values())
-
-
-def test_the_reference_is_self_contained():
-    import inspect
-    scope = {"np": np}
-    exec(inspect.getsource(reference), scope)
-    assert scope[NAME]([0, 2, 2, 7]) == {0: 4 / 3, 2: 2 / 3, 7: 4 / 3}
+    assert {k for k, _ in results} == {"values", "keys", "list"}
+    assert all((k, True) in results for k in ("values", "keys", "list"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -122,7 +129,17 @@ def test_the_reference_agrees_with_scikit_learn(labels, form):
     np.testing.assert_allclose(list(got.values()), expected, rtol=1e-12)
 
 
-# --------------------------------------------------------------------------- each slip is caught and named
+def test_the_checks_never_import_keras():
+    code = ("import sys, autograder.checks.imbalance, autograder.checks.diagnosis; "
+            "print('keras' in sys.modules or 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    source = open(imbalance.__file__, encoding="utf-8").read()
+    assert "import keras" not in source and "import tensorflow" not in source
+    assert "def balanced_class_weight(" not in source                 # the reference is in answer_key/
+
+
+# --------------------------------------------------------------------------- each slip costs only its key
 
 @pytest.mark.parametrize("slip, words", [
     (inverted, "inverted"),
@@ -132,87 +149,77 @@ def test_the_reference_agrees_with_scikit_learn(labels, form):
     (no_n_classes, "n_classes factor is missing"),
     (normalised, "normalised to sum to 1"),
 ])
-def test_a_wrong_formula_fails_the_value_checks_and_is_named(slip, words):
+def test_a_wrong_formula_fails_only_the_values_key_and_is_named(slip, words):
     results = results_of(slip)
-    assert VALUE_CHECKS <= failing(results)
-    for title in VALUE_CHECKS:
-        assert words in results[title].message, results[title].message
-    assert KEYS not in failing(results) and H_KEYS not in failing(results)       # the keys are right
+    assert failing(results) == failing_twins(results) == {"values"}
+    assert words in results[("values", False)].message
+    assert words in results[("values", True)].message            # the slip is the grader's words
 
 
-def test_keys_numbered_0_to_k_minus_1_fail_only_the_key_checks():
-    results = results_of(range_keys)
-    assert failing(results) == {KEYS, H_KEYS}
-    assert "numbered the classes" in results[KEYS].message
-    assert "the labels are [" in results[KEYS].message                            # public: says which
-    assert "the labels are [" not in results[H_KEYS].message                      # hidden: does not
+@pytest.mark.parametrize("slip, words", [
+    (range_keys, "numbered the classes"),
+    (float_keys, "the keys are floats"),
+    (text_keys, "the keys are text"),
+])
+def test_wrong_keys_fail_only_the_keys_key(slip, words):
+    results = results_of(slip)
+    assert failing(results) == failing_twins(results) == {"keys"}
+    assert words in results[("keys", False)].message and words in results[("keys", True)].message
 
 
-def test_float_keys_fail_only_the_key_checks():
-    results = results_of(float_keys)
-    assert failing(results) == {KEYS, H_KEYS}
-    assert "keys are floats" in results[KEYS].message
+def test_code_that_needs_an_array_fails_only_the_list_key():
+    results = results_of(array_only)
+    assert failing(results) == failing_twins(results) == {"list"}
+    assert "AttributeError" in results[("list", False)].message
+    assert "AttributeError" not in results[("list", True)].message
+
+
+def test_a_single_class_is_part_of_the_values_check():
+    results = results_of(binary_only)
+    assert failing(results) == {"values"}
+    assert results[("values", False)].message.startswith("balanced_class_weight(an int64 array of")
+    assert results[("values", True)].message.startswith("a single class:")
 
 
 def test_an_answer_that_is_not_a_dict_is_told_to_return_one():
     results = results_of(a_list)
     assert not any(r.passed for r in results.values())
-    assert "returned a list; return a dict {label: weight}" in results[BINARY].message
+    assert "expected a dict {label: weight}, got a list" in results[("values", False)].message
+    assert "must be a dict {label: weight}" in results[("values", True)].message
 
 
-def test_a_single_class_must_weigh_one():
-    results = results_of(raw_counts)
-    assert SINGLE in failing(results)
-    assert SINGLE not in failing(results_of(inverted))            # 1 / 1 = 1: that slip is invisible here
+@pytest.mark.parametrize("slip", [inverted, range_keys, float_keys, a_list])
+def test_hidden_messages_show_nothing_returned_and_no_input(slip):
+    for (key, hidden), r in results_of(slip).items():
+        if hidden and not r.passed:
+            assert "expected" not in r.message and "got" not in r.message, r.message
+            head = r.message.split("Looks like")[0]
+            for word in ("int64", "int32", "0..k-1"):
+                head = head.replace(word, "")
+            assert not any(ch.isdigit() for ch in head), r.message
 
 
-def test_hidden_messages_do_not_reveal_the_expected_weights():
-    results = results_of(inverted)
-    hidden = [r for r in results.values() if r.hidden]
-    assert hidden and not any("expected" in r.message or "{" in r.message for r in hidden)
+# --------------------------------------------------------------------------- what wrong weights do
+
+def test_the_public_values_message_shows_what_the_weights_do():
+    message = results_of(inverted)[("values", False)].message
+    assert "a logistic regression finds" in message and "balanced weights find" in message
+    assert "no weights" in message and "inverted" in message
+    assert "logistic regression" not in results_of(inverted)[("values", True)].message
 
 
-# --------------------------------------------------------------------------- the outcome check
-
-def test_the_outcome_check_fails_inverted_weights_and_says_the_recalls():
-    results = results_of(inverted)
-    assert {OUTCOME, H_OUTCOME} <= failing(results)
-    message = results[OUTCOME].message
-    assert "recall" in message and "balanced weights reach" in message and "no weights" in message
-    assert "inverted" in message
-
-
-def test_the_outcome_check_passes_weights_that_differ_only_in_scale():
-    assert not {OUTCOME, H_OUTCOME} & failing(results_of(normalised))         # Adam ignores the scale
-
-
-def _outcome_run(fn, seed):
-    rng = np.random.default_rng(seed)
-    imbalance.label_sets(rng)                    # the builder draws the label sets first
-    run = imbalance._outcome(rng)
-    ctx = Context(target=InProcess({NAME: fn}), reference=InProcess({NAME: reference}), exercise=NAME)
-    return run(ctx)
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_the_outcome_check_separates_balanced_from_inverted_weights(seed):
-    assert _outcome_run(reference, seed).passed
-    assert not _outcome_run(inverted, seed).passed
-
-
-def test_the_outcome_data_make_balanced_weights_matter():
+def test_the_outcome_data_make_balanced_weights_matter_and_inverted_ones_hurt():
     for seed in range(6):
         (x, y), (x_test, y_test) = imbalance.outcome_set(np.random.default_rng(seed))
-        unweighted, balanced = imbalance.minority_recalls(x, y, x_test, y_test,
-                                                         [{0: 1.0, 1: 1.0}, reference(y)])
+        unweighted, balanced, wrong = minority_recalls(x, y, x_test, y_test,
+                                                       [{0: 1.0, 1: 1.0}, reference(y), inverted(y)])
         assert balanced >= unweighted + 0.2, (seed, unweighted, balanced)
+        assert wrong <= unweighted, (seed, unweighted, wrong)
 
 
-def test_the_outcome_check_is_deterministic_and_fast():
-    _outcome_run(reference, 3)                   # the model for this data shape is compiled
-    imbalance._RECALLS.clear()
-    start = time.perf_counter()
-    first = _outcome_run(inverted, 3).message
-    assert time.perf_counter() - start < 3.0
-    imbalance._RECALLS.clear()                   # train again, not from the cache
-    assert _outcome_run(inverted, 3).message == first
+def test_the_training_helper_reads_keys_of_any_type_and_is_deterministic():
+    (x, y), (x_test, y_test) = imbalance.outcome_set(np.random.default_rng(3))
+    w = reference(y)
+    as_text = {str(k): v for k, v in w.items()}
+    first = minority_recalls(x, y, x_test, y_test, [w, as_text])
+    assert first[0] == first[1] == minority_recalls(x, y, x_test, y_test, [w])[0]

@@ -4,39 +4,45 @@ The reference scores full marks, public and hidden, on many seeds, and so does a
 written from the hint; every generated history lands clearly inside its rule (moving any
 threshold by its margin changes nothing) and carries the clauses its kind is meant to test;
 the chapter's own runs are classified as the pattern they show; a solution that checks the
-rules in another order, misses a clause or uses a wrong threshold loses only the check(s) of
-the pattern(s) its mistake is about, never the robustness check, and the message names the
-confusion; an answer that is not one of the five strings is told what to return.
+rules in another order, misses a clause or uses a wrong threshold loses only the key(s) of
+the pattern(s) its mistake is about, never `values`, `inputs` or `strings`, and the message
+names the confusion (hidden: in the grader's words only); an answer that is not exactly one of
+the five strings costs `strings` alone; the rules' thresholds are written once, in the answer
+key, and the chapter's text and the hint state the same numbers.
 """
-import inspect
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograder import exercises
 from autograder.checks import diagnosis as d
+from autograder.references import FOLDER, namespace
 from autograder.runner import InProcess, run_exercise
 
 NAME = "diagnose"
 SEED = 12345
-reference = d.diagnose
+reference = namespace()[NAME]
+ROOT = Path(__file__).resolve().parent.parent
 
-H, U, O, LR, LK = (d.TITLES[p] for p in ("healthy", "underfitting", "overfitting",
-                                         "learning_rate_too_high", "leakage_suspected"))
-R = d.ROBUST_TITLE
+H, U, O, LR, LK = "healthy", "underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"
+R, S = "inputs", "strings"
 
 
-def both(*titles):
-    return {t for title in titles for t in (title, title + " (hidden histories)")}
+def both(*keys):
+    return {(k, hidden) for k in keys for hidden in (False, True)}
 
 
 def results_of(fn, seed=SEED):
-    return {r.title: r for r in run_exercise(NAME, InProcess({NAME: fn}), seed=seed)}
+    return {(r.key, r.hidden): r for r in run_exercise(NAME, InProcess({NAME: fn}), seed=seed)}
 
 
 def failing(results):
-    return {title for title, r in results.items() if not r.passed}
+    return {key for key, r in results.items() if not r.passed}
 
 
 def with_rules(**moved):
@@ -58,7 +64,7 @@ def test_the_reference_scores_full_marks_public_and_hidden():
     results = results_of(reference)
     assert all(r.passed for r in results.values()), [r.message for r in results.values() if not r.passed]
     assert sum(r.score for r in results.values()) == pytest.approx(10)
-    assert len(results) == 12 and sum(r.hidden for r in results.values()) == 6
+    assert len(results) == 16 and sum(r.hidden for r in results.values()) == 8
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -66,12 +72,61 @@ def test_the_reference_scores_full_marks_on_many_seeds(seed):
     assert failing(results_of(reference, seed=seed)) == set()
 
 
-def test_the_reference_is_self_contained():
-    scope = {"np": np}
-    exec(inspect.getsource(reference), scope)
+def test_the_reference_names_the_chapters_runs():
     for pattern, _, runs in d.CHAPTER_RUNS:
         history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
-        assert scope[NAME](history) == pattern
+        assert reference(history) == pattern
+
+
+# --------------------------------------------------------------------------- the thresholds, written once
+
+def test_the_checks_read_the_thresholds_from_the_answer_keys_text():
+    source = (FOLDER / "diagnosis.py").read_text(encoding="utf-8")
+    assert "THRESHOLDS = {" in source and "th[\"leak\"]" in source           # the reference uses them
+    checks_source = Path(d.__file__).read_text(encoding="utf-8")
+    assert 'THRESHOLDS = answer_key_constant("THRESHOLDS")' in checks_source
+    assert "def diagnose(" not in checks_source
+    assert d.THRESHOLDS == {"rise": 1.1, "rise_share": 1 / 3, "start": 1.0, "leak": 0.5, "climb": 1.2,
+                            "gap": 2.0, "underfit": 0.8, "tail": 3}
+
+
+def _rules_text(th):
+    """The rules' expressions as the chapter writes them, from the thresholds."""
+    def num(v):
+        return f"{v:g}"
+    return [f"L[i+1] > {num(th['rise'])} * L[i]", f"mean(V[-t:]) < {num(th['leak'])} * mean(L[-t:])",
+            f"V[-1] > {num(th['climb'])} * min(V)", f"V[-1] > {num(th['gap'])} * L[-1]",
+            f"L[-1] > {num(th['underfit'])} * L[0]",
+            "max(L[1:]) > L[0]" if th["start"] == 1 else f"max(L[1:]) > {num(th['start'])} * L[0]"]
+
+
+def test_the_chapter_states_the_answer_keys_thresholds():
+    cells = json.loads((ROOT / "solutions" / "09_diagnosing_training.ipynb").read_text(encoding="utf-8"))["cells"]
+    texts = ["".join(c["source"]) for c in cells]
+    rules = next(t for t in texts if t.startswith("## From curves to rules"))
+    exercise = next(t for t in texts if "### Exercise 9.1: diagnose" in t)
+    solution = next(t for t in texts if t.startswith("def diagnose("))
+    th = d.THRESHOLDS
+    for text in (rules, exercise):
+        for expression in _rules_text(th):
+            assert expression in text, expression
+        assert round(th["rise_share"] * 3) == 1 and ("(n-1)/3" in text or "(n-1)/3" in text.replace(" ", ""))
+        assert th["tail"] == 3 and "n/3" in text.replace(" ", "")
+    for expression in _rules_text(th):
+        assert expression.replace("mean(V[-t:])", "V[-t:].mean()").replace("mean(L[-t:])", "L[-t:].mean()") \
+            .replace("min(V)", "V.min()").replace("L[i+1]", "L[1:]").replace("* L[i]", "* L[:-1]") \
+            .replace("max(L[1:])", "L[1:].max()") in solution, expression
+
+
+def test_the_hint_states_the_answer_keys_thresholds():
+    hint = exercises.exercise(NAME).hint
+    th = d.THRESHOLDS
+    assert f"more than {th['rise'] - 1:.0%}" in hint                      # rises of more than 10%
+    assert "(n - 1) / 3" in hint and th["rise_share"] == 1 / 3
+    assert "t = max(1, n // 3)" in hint and th["tail"] == 3
+    assert "a later loss above L[0]" in hint and th["start"] == 1.0
+    numbers = {float(x.rstrip("%")) / (100 if x.endswith("%") else 1) for x in re.findall(r"\d+(?:\.\d+)?%?", hint)}
+    assert numbers <= {0.1, 1.0, 3.0, 0.0}, numbers                        # no other threshold in the hint
 
 
 def test_a_solution_written_from_the_chapters_rules_scores_full_marks():
@@ -219,50 +274,54 @@ def without(*names):
 
 
 @pytest.mark.parametrize("solution, lost, words", [
-    (overfitting_before_leakage, (LK,), "a leakage_suspected history was called 'overfitting'"),
-    (underfitting_before_overfitting, (O,), "an overfitting history was called 'underfitting'"),
-    (without("nonfinite"), (LR,), "a learning_rate_too_high history was called"),
-    (without("start"), (LR,), "a learning_rate_too_high history was called"),   # final > first only
-    (without("rises"), (LR,), "a learning_rate_too_high history was called"),
-    (without("gap"), (O,), "an overfitting history was called 'healthy'"),
-    (without("climb"), (O,), "an overfitting history was called"),
-    (with_rules(leak=0.7), (H,), "a healthy history was called 'leakage_suspected'"),
-    (with_rules(leak=0.3), (LK,), "a leakage_suspected history was called 'healthy'"),
-    (with_rules(gap=1.5), (H,), "a healthy history was called 'overfitting'"),
-    (with_rules(gap=3.0), (O,), "an overfitting history was called 'healthy'"),
-    (with_rules(climb=1.5), (O,), "an overfitting history was called 'healthy'"),
-    (with_rules(underfit=0.95), (U,), "an underfitting history was called 'healthy'"),
-    (with_rules(underfit=0.6), (H,), "a healthy history was called 'underfitting'"),
-    (with_rules(rise_share=0.5), (LR,), "a learning_rate_too_high history was called"),
-    (with_rules(start=1.5), (LR,), "a learning_rate_too_high history was called"),
+    (overfitting_before_leakage, LK, "expected 'leakage_suspected', got 'overfitting'"),
+    (underfitting_before_overfitting, O, "expected 'overfitting', got 'underfitting'"),
+    (without("nonfinite"), LR, "expected 'learning_rate_too_high', got"),
+    (without("start"), LR, "expected 'learning_rate_too_high', got"),     # final > first only
+    (without("rises"), LR, "expected 'learning_rate_too_high', got"),
+    (without("gap"), O, "expected 'overfitting', got 'healthy'"),
+    (without("climb"), O, "expected 'overfitting', got"),
+    (with_rules(leak=0.7), H, "expected 'healthy', got 'leakage_suspected'"),
+    (with_rules(leak=0.3), LK, "expected 'leakage_suspected', got 'healthy'"),
+    (with_rules(gap=1.5), H, "expected 'healthy', got 'overfitting'"),
+    (with_rules(gap=3.0), O, "expected 'overfitting', got 'healthy'"),
+    (with_rules(climb=1.5), O, "expected 'overfitting', got 'healthy'"),
+    (with_rules(underfit=0.95), U, "expected 'underfitting', got 'healthy'"),
+    (with_rules(underfit=0.6), H, "expected 'healthy', got 'underfitting'"),
+    (with_rules(rise_share=0.5), LR, "expected 'learning_rate_too_high', got"),
+    (with_rules(start=1.5), LR, "expected 'learning_rate_too_high', got"),
 ])
-def test_a_mistake_loses_only_the_check_of_its_pattern_and_is_named(solution, lost, words):
+def test_a_mistake_loses_only_the_key_of_its_pattern_and_is_named(solution, lost, words):
     results = results_of(solution)
-    assert failing(results) == both(*lost)
-    public = results[lost[0]].message
+    assert failing(results) == both(lost)
+    public = results[(lost, False)].message
     assert words in public, public
-    assert "The history: loss [" in public and "rule " in public
-    hidden = results[lost[0] + " (hidden histories)"].message
-    assert hidden.startswith("hidden history ") and words.split(" was called")[0] in hidden
-    assert "The history" not in hidden and "rule " not in hidden
+    assert "loss [" in public and "rule " in public and "Looks like " in public
+    hidden = results[(lost, True)].message
+    assert hidden.startswith(f"{d._article(lost)} {lost} history"), hidden
+    assert "loss [" not in hidden and "fires:" not in hidden and "got" not in hidden and "expected" not in hidden
+    assert "Looks like the " in hidden
 
 
-def test_any_rise_as_overfitting_loses_the_healthy_check_and_never_the_robustness_check():
+def test_any_rise_as_overfitting_loses_the_healthy_key_and_never_values_inputs_or_strings():
     results = results_of(with_rules(climb=1.0))
     lost = failing(results)
     assert both(H) <= lost <= both(H, U)
-    assert "a healthy history was called 'overfitting'" in results[H].message
+    assert "expected 'healthy', got 'overfitting'" in results[(H, False)].message
 
 
 def test_the_order_message_says_which_rule_comes_first():
-    message = results_of(overfitting_before_leakage)[LK].message
-    assert "Rule 3 does fire here, but rule 2 comes first and fires too" in message
-    message = results_of(underfitting_before_overfitting)[O].message
-    assert "Rule 4 does fire here, but rule 3 comes first and fires too" in message
+    for solution, key, words in [
+            (overfitting_before_leakage, LK, "the overfitting rule (rule 3) was tested before the "
+                                             "leakage_suspected rule (rule 2), which comes first and fires too"),
+            (underfitting_before_overfitting, O, "the underfitting rule (rule 4) was tested before the "
+                                                 "overfitting rule (rule 3), which comes first and fires too")]:
+        results = results_of(solution)
+        assert words in results[(key, False)].message and words in results[(key, True)].message
 
 
 def test_a_wrong_threshold_message_gives_the_numbers():
-    message = results_of(with_rules(gap=1.5))[H].message
+    message = results_of(with_rules(gap=1.5))[(H, False)].message
     assert "val_loss[-1] is 1." in message and "rule 3 needs more than 2" in message
 
 
@@ -284,38 +343,57 @@ def first_values(history):
 
 
 @pytest.mark.parametrize("solution, words", [
-    (first_val_key, "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate': a healthy history was "
-                    "called 'overfitting'"),
-    (lists_only, "AttributeError: 'tuple' object has no attribute 'copy' (on history 2 of 8, given as tuples)"),
+    (first_val_key, "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate'"),
+    (lists_only, "history 2 of 8, given as tuples: loss ["),
     (first_values, "Looks like your code read another key: use only history['loss'] and "
                    "history['val_loss']"),
 ])
-def test_reading_the_input_wrongly_fails_only_the_robustness_check(solution, words):
+def test_reading_the_input_wrongly_fails_only_the_inputs_key(solution, words):
     results = results_of(solution)
     assert failing(results) == both(R)
-    assert words in results[R].message, results[R].message
+    assert words in results[(R, False)].message, results[(R, False)].message
+
+
+def test_an_error_on_a_hidden_history_says_its_kind_not_its_text():
+    results = results_of(lists_only)
+    assert "AttributeError: 'tuple' object has no attribute 'copy'" in results[(R, False)].message
+    hidden = results[(R, True)].message
+    assert hidden.startswith("an overfitting history (given as tuples): your code raised an error"), hidden
+    assert "AttributeError" not in hidden
 
 
 # --------------------------------------------------------------------------- answers that are not answers
 
+def spelled(how):
+    def solution(history):
+        return how(reference(history))
+    return solution
+
+
+@pytest.mark.parametrize("how", [str.capitalize, lambda a: a.replace("_", " "), lambda a: [a], lambda a: (a,),
+                                 lambda a: f" {a} "])
+def test_an_answer_spelled_otherwise_costs_only_the_strings_key(how):
+    results = results_of(spelled(how))
+    assert failing(results) == both(S)
+    assert "is not exactly its string" in results[(S, False)].message
+    assert "is not exactly its string" in results[(S, True)].message
+
+
 @pytest.mark.parametrize("answer, words", [
-    (None, "diagnose returned a NoneType; return one of the strings 'healthy', 'underfitting', 'overfitting', "
-           "'learning_rate_too_high', 'leakage_suspected' (on history 1 of"),
-    ("Overfitting", "which is not one of the five answers"),
-    ("learning rate too high", "(spelled 'learning_rate_too_high')"),
-    (["healthy"], "diagnose returned a list"),
-    (3, "diagnose returned an int (3)"),
+    (3, "expected one of the strings 'healthy', 'underfitting', 'overfitting', 'learning_rate_too_high', "
+        "'leakage_suspected', got an int"),
+    ("overfit", "Looks like the answer is not one of the five strings"),
 ])
-def test_an_answer_that_is_not_one_of_the_five_strings_is_told_what_to_return(answer, words):
+def test_an_answer_that_is_no_pattern_is_told_what_to_return(answer, words):
     results = results_of(lambda history: answer)
-    assert not any(r.passed for r in results.values())
-    assert words in results[H].message, results[H].message
+    assert words in results[(H, False)].message, results[(H, False)].message
+    hidden = results[(H, True)].message
+    assert "'overfit'" not in hidden and "got" not in hidden and "int" not in hidden.split("(")[0], hidden
 
 
-def test_a_near_miss_spelling_is_pointed_out_only_where_it_is_near():
-    results = results_of(lambda history: "overfit")
-    assert "not one of the five answers" in results[H].message
-    assert "spelled" not in results[H].message
+def test_a_wrong_pattern_spelled_right_passes_the_strings_key():
+    results = results_of(lambda history: "healthy")
+    assert (S, False) not in failing(results) and (S, True) not in failing(results)
 
 
 def test_an_unwritten_exercise_is_reported_as_not_written():
@@ -324,5 +402,5 @@ def test_an_unwritten_exercise_is_reported_as_not_written():
     def stub(history):
         raise NotImplementedError("diagnose: follow the hint")
     results = run_exercise(NAME, InProcess({NAME: stub}))
-    assert results[0].message.startswith("NotImplementedError: diagnose:")
+    assert "NotImplementedError: diagnose:" in results[0].message
     assert "not written yet" in format_report(results, "Self-check (09)")

@@ -12,6 +12,9 @@ n >= 3, t = max(1, n // 3) the epochs of the last third):
 4. "underfitting": L[-1] > 0.8 * L[0];
 5. "healthy" otherwise.
 
+The thresholds are written once, as THRESHOLDS in the answer key (autograder/answer_key/
+diagnosis.py), which this module reads from that file's text (it never imports the answer key).
+
 Each pattern has one generator, parameterised by the rng (length, loss scale, noise and
 shape), with kinds (`KINDS`) that each exercise one clause of its rule (a nan, a spike above the
 start, an oscillation; a climbing validation loss, a large gap; ...), kinds that sit close to a
@@ -20,55 +23,68 @@ threshold of another rule without reaching it ("near_gap": a healthy run whose f
 order is caught. A generator keeps a history only when it is clear: moving any threshold by its
 margin (`MARGINS`) changes none of the clauses that decide the answer. So a correct solution is
 never borderline, while a wrong threshold or a missing clause fails the cases built next to it.
-Public and hidden checks draw from the same generators; the public ones add this chapter's own
-six runs (`CHAPTER_RUNS`). One check per pattern, so that a mistake costs the check of the
-pattern it is about, and one check of robustness (extra keys, tuples and arrays, scales from
-1e-3 to 1e6, n = 3) on histories clear even under much wider margins (`WIDE_MARGINS`), which a
-solution with one wrong threshold or one missing clause still reads right. Through the grader's
-sandbox, tuples arrive as lists (the wire format has no tuples); the self-check passes them as
-they are. Messages name the confusion ("an overfitting history was called 'healthy'"); public
-ones also say which rule decides, with the numbers, and show the history briefly.
+
+The keys, one property each (hidden twins draw their histories from the same generators):
+
+* "values": one clearly typical history of each pattern (`typical_cases`: clear under the wide
+  margins, only its own rule fires), so that only a solution that gets a rule wholly wrong
+  fails it;
+* one key per pattern ("healthy", "underfitting", "overfitting", "learning_rate_too_high",
+  "leakage_suspected"): the histories of that pattern (public: plus this chapter's own runs,
+  `CHAPTER_RUNS`), given as lists; the answer is read leniently (case, spaces, a string inside
+  a one-item list), so that a confusion of patterns costs the key of the pattern it is about;
+* "inputs": extra keys, tuples, NumPy arrays, scales from 1e-3 to 1e6 and n = 3, on histories
+  clear even under much wider margins (`WIDE_MARGINS`) where only their own rule fires, so that
+  a solution with one wrong threshold, one missing clause or the rules in another order still
+  reads them right;
+* "strings": the answer is exactly one of the five strings (a str, spelled as given), on one
+  widely clear history of each pattern; only the answer's form is judged there (a wrong pattern
+  spelled right passes), so that a wrong rule never costs this key.
+
+Every key but "values" is about one property that a solution right in all else can miss.
+
+Messages name the kind of history and the confusion ("looks like the overfitting rule was
+tested before the leakage_suspected rule"); public ones also show the history and say, with its
+numbers, which rule decides.
 """
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import Check, Context, Outcome, guarded
+from . import PASSED, Check, Context, Outcome, Problem, failed_call, first_failure, guarded
 from ..probes import FatalProbeError, ProbeError
+from ..references import FOLDER
 
 PATTERNS = ("healthy", "underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected")
 ORDER = ("learning_rate_too_high", "leakage_suspected", "overfitting", "underfitting")   # rules 1-4
 RULE_NUMBER = {name: i for i, name in enumerate(ORDER, 1)}
 
 
-# =========================================================================== the reference
+# =========================================================================== the thresholds, from the answer key
 
-def diagnose(history):
-    """The first of the five rules that fires (see the chapter), as one of the five strings."""
-    L = np.asarray(history["loss"], dtype=np.float64).reshape(-1)
-    V = np.asarray(history["val_loss"], dtype=np.float64).reshape(-1)
-    n = len(L)
-    t = max(1, n // 3)
-    if not (np.isfinite(L).all() and np.isfinite(V).all()):
-        return "learning_rate_too_high"
-    rises = int(np.sum(L[1:] > 1.1 * L[:-1]))
-    if L[1:].max() > L[0] or rises >= (n - 1) / 3:
-        return "learning_rate_too_high"
-    if V[-t:].mean() < 0.5 * L[-t:].mean():
-        return "leakage_suspected"
-    if (int(np.argmin(V)) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
-        return "overfitting"
-    if L[-1] > 0.8 * L[0]:
-        return "underfitting"
-    return "healthy"
+def _constant(node):
+    """A literal, in which a number may also be written as a fraction such as 1 / 3."""
+    if isinstance(node, ast.Dict):
+        return {_constant(k): _constant(v) for k, v in zip(node.keys, node.values)}
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return _constant(node.left) / _constant(node.right)
+    return ast.literal_eval(node)
 
 
-# =========================================================================== the rules, with movable thresholds
+def answer_key_constant(name: str, module: str = "diagnosis"):
+    """The value of `name = <literal>` in autograder/answer_key/<module>.py, read from its text."""
+    source = (FOLDER / f"{module}.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return _constant(node.value)
+    raise LookupError(f"no {name} in autograder/answer_key/{module}.py")
 
-THRESHOLDS = dict(rise=1.1, rise_share=1 / 3, start=1.0, leak=0.5, climb=1.2, gap=2.0, underfit=0.8,
-                  tail_shift=0)
+
+# rise, rise_share, start (rule 1), leak (rule 2), climb, gap (rule 3), underfit (rule 4), tail (t = n // tail)
+THRESHOLDS = answer_key_constant("THRESHOLDS")
 
 # Each threshold moved down and up by its margin. A clear history fires the same clauses under
 # all of them, so a correct solution is never borderline on it.
@@ -77,7 +93,7 @@ MARGINS = [dict(rise=1.05), dict(rise=1.15), dict(rise_share=0.3), dict(rise_sha
            dict(climb=1.12), dict(climb=1.28), dict(gap=1.8), dict(gap=2.2),
            dict(underfit=0.72), dict(underfit=0.88), dict(tail_shift=-1), dict(tail_shift=1)]
 
-# Much wider moves, for the robustness check's histories: a solution with one wrong threshold
+# Much wider moves, for the inputs and strings checks' histories: a solution with one wrong threshold
 # in this range, or one missing clause, still reads them right, so that it loses only the check
 # of the pattern its mistake is about.
 WIDE_MARGINS = [dict(rise=1.03), dict(rise=1.3), dict(rise_share=0.2), dict(rise_share=0.5),
@@ -90,6 +106,19 @@ CLAUSES = {"learning_rate_too_high": ("nonfinite", "start", "rises"), "leakage_s
            "overfitting": ("climb", "gap"), "underfitting": ("underfit",)}
 
 
+def _clause_text(th=THRESHOLDS) -> dict:
+    return {"nonfinite": "a value of L or V is not finite",
+            "start": "max(L[1:]) > " + ("L[0]" if th["start"] == 1 else f"{th['start']:g} * L[0]"),
+            "rises": f"L[i+1] > {th['rise']:g} * L[i] in at least {th['rise_share']:.3g} of the n - 1 steps",
+            "leak": f"mean(V[-t:]) < {th['leak']:g} * mean(L[-t:])",
+            "climb": f"argmin(V) < n - t and V[-1] > {th['climb']:g} * min(V)",
+            "gap": f"V[-1] > {th['gap']:g} * L[-1]",
+            "underfit": f"L[-1] > {th['underfit']:g} * L[0]"}
+
+
+CLAUSE_TEXT = _clause_text()
+
+
 def _arrays(history):
     return (np.asarray(history["loss"], dtype=np.float64).reshape(-1),
             np.asarray(history["val_loss"], dtype=np.float64).reshape(-1))
@@ -97,10 +126,10 @@ def _arrays(history):
 
 def clauses(history, **moved) -> set[str]:
     """The clauses that hold on `history`, each tested on its own, with thresholds `moved`."""
-    th = {**THRESHOLDS, **moved}
+    th = {**THRESHOLDS, "tail_shift": 0, **moved}
     L, V = _arrays(history)
     n = len(L)
-    t = min(n - 1, max(1, n // 3 + th["tail_shift"]))
+    t = min(n - 1, max(1, n // th["tail"] + th["tail_shift"]))
     if not (np.isfinite(L).all() and np.isfinite(V).all()):
         return {"nonfinite"}
     tests = {
@@ -336,7 +365,7 @@ GENERATORS = {"healthy": _healthy, "underfitting": _underfitting, "overfitting":
 
 def _rises_share(history):
     L, _ = _arrays(history)
-    return float(np.sum(L[1:] > 1.1 * L[:-1])) / (len(L) - 1)
+    return float(np.sum(L[1:] > THRESHOLDS["rise"] * L[:-1])) / (len(L) - 1)
 
 
 def generate(rng, pattern, kind, scale=None, margins=None, tries=1000) -> Case:
@@ -374,13 +403,16 @@ def _short_history(rng, pattern, kind, scale) -> Case:
 
 
 def _wide(rng, pattern, kind, scale=None, tries=1000) -> Case:
-    """A history clear even under WIDE_MARGINS, with every clause of its rule that its kind has."""
+    """A history clear even under WIDE_MARGINS, with every clause of its rule that its kind has, on which
+    no later rule fires (a learning rate history excepted: rule 1 is first in every order that matters),
+    so that checking the rules in another order does not change its answer."""
     for _ in range(tries):
         if kind == "n3":
             case = _short_history(rng, pattern, kind, scale)
         else:
             case = GENERATORS[pattern](rng, kind, scale)
-        if classify(case.history) == pattern and is_clear(case.history, margins=WIDE_MARGINS):
+        alone = pattern == "learning_rate_too_high" or fired(case.history) == ({pattern} - {"healthy"})
+        if classify(case.history) == pattern and alone and is_clear(case.history, margins=WIDE_MARGINS):
             return case
     raise RuntimeError(f"no widely clear {pattern} history of kind {kind} in {tries} tries")
 
@@ -529,13 +561,55 @@ def chapter_cases(pattern) -> list[Case]:
     return out
 
 
-# =========================================================================== messages
+# =========================================================================== what each kind of history is
 
-ANSWERS = ", ".join(repr(p) for p in PATTERNS)
+# The grader's words for each kind of history, with no number of the history in them: the
+# hidden checks' messages name the kind of history that failed with these.
+KIND_TEXT = {
+    ("healthy", "typical"): "both losses fall and level off together",
+    ("healthy", "near_leak"): "val_loss levels off a little below the training loss",
+    ("healthy", "near_gap"): "val_loss levels off somewhat above the training loss",
+    ("healthy", "near_climb"): "val_loss bottoms out early and creeps up a little",
+    ("healthy", "near_underfit"): "the training loss falls by about a third",
+    ("healthy", "near_start"): "the training loss starts its fall slowly",
+    ("healthy", "n3"): "three epochs, both losses falling",
+    ("underfitting", "flat"): "both losses stay flat and high",
+    ("underfitting", "near"): "the training loss falls a little, not enough",
+    ("overfitting", "climb"): "val_loss bottoms out early, then climbs",
+    ("overfitting", "gap"): "val_loss levels off far above the training loss",
+    ("overfitting", "near_climb"): "val_loss bottoms out early, then climbs moderately",
+    ("overfitting", "near_gap"): "val_loss levels off a little more than twice the training loss",
+    ("overfitting", "climb_underfit"): "the training loss barely falls while val_loss climbs",
+    ("learning_rate_too_high", "nan"): "the losses jump and become nan",
+    ("learning_rate_too_high", "inf"): "val_loss is inf at the last epoch",
+    ("learning_rate_too_high", "explode"): "the loss grows and ends above where it started",
+    ("learning_rate_too_high", "spike"): "the training loss jumps above its first value, then recovers",
+    ("learning_rate_too_high", "near_spike"): "the training loss jumps a little above its first value, "
+                                              "then recovers",
+    ("learning_rate_too_high", "oscillate"): "the training loss goes up and down from epoch to epoch",
+    ("learning_rate_too_high", "near_oscillate"): "the training loss bounces in its later epochs",
+    ("learning_rate_too_high", "n3"): "three epochs, the last two above the first",
+    ("leakage_suspected", "plain"): "val_loss stays far below the training loss",
+    ("leakage_suspected", "near"): "val_loss stays well below half the training loss",
+    ("leakage_suspected", "wobble"): "val_loss far below the training loss, and climbing",
+    # the inputs check's kinds
+    ("healthy", "keys"): "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate'",
+    ("overfitting", "tuples"): "given as tuples",
+    ("underfitting", "arrays"): "given as float32 NumPy arrays",
+    ("leakage_suspected", "small"): "at a scale between 1e-3 and 3e-3",
+    ("overfitting", "large"): "at a scale between 3e5 and 1e6",
+    ("learning_rate_too_high", "array_keys"): "as float64 arrays, with 'accuracy' and 'val_accuracy' keys",
+}
 
 
-def _article(pattern):
-    return "an" if pattern[0] in "aeiou" else "a"
+def _article(word):
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def kind_of(case: Case) -> str:
+    """The kind of history, in the grader's words (no number of the history): safe for hidden checks."""
+    text = KIND_TEXT.get((case.pattern, case.kind), "one of this chapter's runs" if case.kind == "chapter" else "")
+    return f"{_article(case.pattern)} {case.pattern} history" + (f" ({text})" if text else "")
 
 
 def _view(values) -> str:
@@ -545,101 +619,184 @@ def _view(values) -> str:
     return "[" + ", ".join(shown) + "]"
 
 
+def where_of(case: Case, i: int, count: int) -> str:
+    """The exact history (public checks only)."""
+    L, V = _arrays(case.history)
+    return f"history {i} of {count}, {case.what}: loss {_view(L)}, val_loss {_view(V)}"
+
+
+# =========================================================================== explaining a wrong answer
+
+ANSWERS = ", ".join(repr(p) for p in PATTERNS)
+
+
 def explain(history, rule) -> str:
-    """Rule `rule` on this history, with its numbers: why it fires or not."""
+    """Rule `rule` on this history, with its numbers: why it fires or not (public messages only)."""
+    th = THRESHOLDS
     L, V = _arrays(history)
-    n, t = len(L), max(1, len(L) // 3)
+    n, t = len(L), max(1, len(L) // th["tail"])
     if not (np.isfinite(L).all() and np.isfinite(V).all()):
         return "a loss value is nan or inf, so rule 1 fires" if rule == "learning_rate_too_high" else \
             "a loss value is nan or inf, and rule 1 comes first"
     fires = rule in fired(history)
     if rule == "learning_rate_too_high":
-        rises = int(np.sum(L[1:] > 1.1 * L[:-1]))
-        text = (f"max(loss[1:]) is {L[1:].max() / L[0]:.2f} times loss[0] (rule 1 needs more than 1), and the "
-                f"loss rises by more than 10% in {rises} of {n - 1} steps (rule 1 needs at least a third)")
+        rises = int(np.sum(L[1:] > th["rise"] * L[:-1]))
+        text = (f"max(loss[1:]) is {L[1:].max() / L[0]:.2f} times loss[0] (rule 1 needs more than "
+                f"{th['start']:g}), and the loss rises by more than {th['rise'] - 1:.0%} in {rises} of {n - 1} "
+                f"steps (rule 1 needs at least {th['rise_share']:.3g} of them)")
     elif rule == "leakage_suspected":
         text = (f"over the last {t} epochs mean(val_loss) is {V[-t:].mean() / L[-t:].mean():.2f} times "
-                f"mean(loss) (rule 2 needs less than 0.5)")
+                f"mean(loss) (rule 2 needs less than {th['leak']:g})")
     elif rule == "overfitting":
         text = (f"val_loss is lowest at index {int(np.argmin(V))} (n - t = {n - t}) and ends "
                 f"{V[-1] / V.min():.2f} times that minimum (rule 3 needs an index below n - t and more than "
-                f"1.2), and val_loss[-1] is {V[-1] / L[-1]:.2f} times loss[-1] (rule 3 needs more than 2)")
+                f"{th['climb']:g}), and val_loss[-1] is {V[-1] / L[-1]:.2f} times loss[-1] (rule 3 needs more "
+                f"than {th['gap']:g})")
     else:
-        text = f"loss[-1] is {L[-1] / L[0]:.2f} times loss[0] (rule 4 needs more than 0.8)"
+        text = f"loss[-1] is {L[-1] / L[0]:.2f} times loss[0] (rule 4 needs more than {th['underfit']:g})"
     return f"rule {RULE_NUMBER[rule]} {'fires' if fires else 'does not fire'}: {text}"
 
 
-def judge(case: Case, got, hidden: bool, label: str) -> Outcome:
+def confusion(case: Case, answer: str) -> str:
+    """The slip a wrong answer (one of the five) looks like, in the grader's words: no number of the history."""
+    if case.tip:
+        return case.tip
+    expected, rules = case.pattern, fired(case.history)
+    first = RULE_NUMBER.get(expected, 5)
+    if answer != "healthy" and answer in rules and first < RULE_NUMBER[answer]:
+        return (f"the {answer} rule (rule {RULE_NUMBER[answer]}) was tested before the {expected} rule "
+                f"(rule {first}), which comes first and fires too")
+    if answer != "healthy" and answer not in rules:
+        near = " (this history is close to its threshold without reaching it)" if case.kind.startswith("near") \
+            and expected == "healthy" else ""
+        return f"the {answer} rule fired where it does not hold{near}: check its thresholds and comparisons"
+    if expected != "healthy":
+        held = [CLAUSE_TEXT[c] for c in CLAUSES[expected] if c in clauses(case.history)]
+        return (f"the {expected} rule did not fire, though " + " and ".join(held) + " here"
+                if held else f"the {expected} rule did not fire")
+    return ""
+
+
+def read_answer(got):
+    """The pattern an answer names, read leniently (case, spaces or hyphens for underscores, a string in
+    a one-item list or tuple), else None."""
+    if isinstance(got, (list, tuple)) and len(got) == 1:
+        got = got[0]
     if not isinstance(got, str):
-        kind = type(got).__name__
-        return Outcome(False, f"{label}: diagnose returned {_article(kind)} {kind} ({got!r:.40}); return one of "
-                              f"the strings {ANSWERS}")
-    if got not in PATTERNS:
-        near = [p for p in PATTERNS if p.replace("_", " ") == got.strip().lower().replace("_", " ")]
-        tip = f" (spelled {near[0]!r})" if near else ""
-        return Outcome(False, f"{label}: diagnose returned {got!r}, which is not one of the five answers "
-                              f"{ANSWERS}{tip}")
-    if got == case.pattern:
-        return Outcome(True)
-    said = f"{_article(case.pattern)} {case.pattern} history was called {got!r}"
-    if hidden:
-        return Outcome(False, f"{label}: {said}")
-    first = RULE_NUMBER.get(case.pattern, 5)
-    if got != "healthy" and got in fired(case.history) and first < RULE_NUMBER[got]:
-        reason = (f"Rule {RULE_NUMBER[got]} does fire here, but rule {first} comes first and fires too: "
-                  f"{explain(case.history, case.pattern)}")
-    else:
-        reasons = [explain(case.history, got)] if got != "healthy" else []
+        return None
+    text = got.strip().lower().replace(" ", "_").replace("-", "_")
+    return text if text in PATTERNS else None
+
+
+def _not_an_answer(got, kind, where, hidden) -> Outcome:
+    if isinstance(got, str) or (isinstance(got, (list, tuple)) and len(got) == 1 and isinstance(got[0], str)):
+        return Outcome(False, Problem.VALUES, kind=kind, where=where, expected=Shown(f"one of {ANSWERS}"),
+                       got=got, slip=f"the answer is not one of the five strings {ANSWERS}")
+    return Outcome(False, Problem.TYPE, kind=kind, where=where, expected=Shown(f"one of the strings {ANSWERS}"),
+                   got=Shown(f"{_article(type(got).__name__)} {type(got).__name__}"),
+                   detail=f"diagnose must return one of the strings {ANSWERS}" if hidden else "")
+
+
+class Shown:
+    """A grader-made text shown as is in a message (not quoted as a str's repr would be)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def judge_pattern(case: Case, got, kind, where, hidden) -> Outcome:
+    """The pattern the answer names (read leniently: the exact strings have their own check)."""
+    answer = read_answer(got)
+    if answer is None:
+        return _not_an_answer(got, kind, where, hidden)
+    if answer == case.pattern:
+        return PASSED
+    advice = ""
+    if not hidden:
+        reasons = [explain(case.history, answer)] if answer != "healthy" else []
         reasons.append(explain(case.history, case.pattern) if case.pattern != "healthy" else
                        "no rule fires, so the answer is 'healthy'")
-        reason = "; ".join(reasons)
-        reason = reason[0].upper() + reason[1:]
-    L, V = _arrays(case.history)
-    tip = f" Looks like {case.tip}." if case.tip else ""
-    return Outcome(False, f"{label} — {case.what}: {said}. {reason}.{tip} "
-                          f"The history: loss {_view(L)}, val_loss {_view(V)}")
+        advice = "; ".join(reasons)
+    return Outcome(False, Problem.VALUES, kind=kind, where=where, expected=case.pattern, got=got,
+                   slip=confusion(case, answer), advice=advice)
 
 
-def _run_cases(cases: list[Case]):
+EXACT_SLIP = ("the answer names a pattern but is not exactly its string: return the str itself, "
+              "spelled exactly as given (lowercase, with underscores)")
+
+
+def judge_exact(case: Case, got, kind, where, hidden) -> Outcome:
+    """Only the form of the answer: exactly one of the five strings (a str, spelled as given). Which
+    pattern it names is the pattern checks' business, so a wrong pattern spelled right passes here."""
+    if type(got) is str and got in PATTERNS:
+        return PASSED
+    answer = read_answer(got)
+    if answer is None:
+        return _not_an_answer(got, kind, where, hidden)
+    problem = Problem.VALUES if isinstance(got, str) else Problem.TYPE
+    return Outcome(False, problem, kind=kind, where=where, expected=Shown(f"the str {answer!r}"), got=got,
+                   slip=EXACT_SLIP,
+                   detail="diagnose must return the str itself" if hidden and problem is Problem.TYPE else "")
+
+
+def _run(cases: list[Case], judge):
     def run(ctx: Context) -> Outcome:
-        for i, case in enumerate(cases, 1):
-            label = (f"hidden history {i} of {len(cases)}" if ctx.hidden else
-                     f"history {i} of {len(cases)}")
+        def one(item):
+            i, case = item
+            kind, where = kind_of(case), where_of(case, i, len(cases))
             try:
-                _, got = ctx.both("value", args=[case.history])
+                expected, got = ctx.both("value", args=[case.history])
             except FatalProbeError:
                 raise
             except ProbeError as exc:
-                text = str(exc)
-                if "the return value is a " in text:
-                    kind = text.split("the return value is a ", 1)[1].split(",")[0]
-                    text = f"diagnose returned a {kind}; return one of the strings {ANSWERS}"
-                where = label if ctx.hidden else f"{label}, {case.what}"
-                return Outcome(False, f"{text} (on {where})")     # the error first, as self_check expects
-            outcome = judge(case, got, ctx.hidden, label)
-            if not outcome.passed:
-                return outcome
-        return Outcome(True)
+                return failed_call(exc, kind=kind, where=where)
+            if expected != case.pattern:            # the generators and the answer key disagree: a grader bug
+                raise RuntimeError(f"the answer key says {expected!r} for a generated {case.pattern} history")
+            return judge(case, got, kind, where, ctx.hidden)
+        return first_failure(enumerate(cases, 1), one)
     return run
 
 
+# =========================================================================== the checks
+
+TYPICAL = {"healthy": "typical", "underfitting": "flat", "overfitting": "climb",
+           "learning_rate_too_high": "n3", "leakage_suspected": "plain"}
+
+
+def typical_cases(rng) -> list[Case]:
+    """One widely clear history of each pattern, on which only its own rule fires (and, for rules of
+    several clauses, more than one of them holds): a wrong threshold, a missing clause or the rules in
+    another order still names them right."""
+    return [_wide(rng, pattern, TYPICAL[pattern]) for pattern in PATTERNS]
+
+
 TITLES = {
+    "values": "names the pattern of a clearly typical history of each of the five",
     "healthy": "recognises a healthy run",
     "underfitting": "recognises underfitting",
     "overfitting": "recognises overfitting (a climbing val_loss, or a large gap)",
     "learning_rate_too_high": "recognises a too-high learning rate (nan/inf, above the start, bouncing)",
     "leakage_suspected": "recognises suspected leakage (val_loss far below the training loss)",
+    "inputs": "reads only loss and val_loss; lists, tuples, arrays; any scale; 3 epochs",
+    "strings": "returns exactly one of the five strings",
 }
-ROBUST_TITLE = "reads only loss and val_loss; lists, tuples, arrays; any scale; 3 epochs"
+WEIGHTS = {"values": 3, **{p: 2 for p in PATTERNS}, "inputs": 1, "strings": 1}
 
 
 def diagnose_checks(ex, rng, hidden) -> list[Check]:
     name = ex.name
-    checks = []
-    for pattern in ("healthy", "underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"):
+    suffix = " (hidden histories)" if hidden else ""
+    checks = [Check(name, "values", TITLES["values"] + suffix, WEIGHTS["values"],
+                    guarded(_run(typical_cases(rng), judge_pattern)), hidden=hidden)]
+    for pattern in PATTERNS:
         cases = pattern_cases(rng, pattern) + ([] if hidden else chapter_cases(pattern))
-        title = TITLES[pattern] + (" (hidden histories)" if hidden else "")
-        checks.append(Check(name, title, 1, guarded(_run_cases(cases)), hidden=hidden))
-    title = ROBUST_TITLE + (" (hidden histories)" if hidden else "")
-    checks.append(Check(name, title, 1, guarded(_run_cases(robustness_cases(rng))), hidden=hidden))
+        checks.append(Check(name, pattern, TITLES[pattern] + suffix, WEIGHTS[pattern],
+                            guarded(_run(cases, judge_pattern)), hidden=hidden))
+    checks.append(Check(name, "inputs", TITLES["inputs"] + suffix, WEIGHTS["inputs"],
+                        guarded(_run(robustness_cases(rng), judge_pattern)), hidden=hidden))
+    checks.append(Check(name, "strings", TITLES["strings"] + suffix, WEIGHTS["strings"],
+                        guarded(_run(typical_cases(rng), judge_exact)), hidden=hidden))
     return checks

@@ -1,42 +1,46 @@
 """Checks for chapter 05's `balanced_class_weight`: scikit-learn's "balanced" class weights as a dict.
 
 `balanced_class_weight(y)` must return {label: n_samples / (n_classes * count)} for every
-label present in `y`, the `class_weight` dict that
-`sklearn.utils.class_weight.compute_class_weight("balanced", classes=np.unique(y), y=y)`
-describes. The learner's dict comes back through the `value` probe, which turns its keys
-into text: a label 7 arrives as "7", a float key 7.0 as "7.0". Each check asks one kind of
-label set (binary, several classes, a Python list, a single class) and compares the weights
-label by label, within 1e-6 relative, reading a float key 7.0 as label 7; one more check asks
-labels that are not 0..k-1 and looks at the keys alone (the labels themselves, as ints), so
-that a slip in the keys costs one check and a slip in the formula another. The outcome
-check trains, in the grader's own process, a logistic regression (one sigmoid unit, Adam,
-full batch) with the returned weights as `model.fit(class_weight=...)` on an imbalanced
-binary set, and compares its minority-class recall with the recall balanced weights give.
-Public and hidden checks draw their label sets and data from the same generators.
+label present in `y`, keyed by the label itself as a Python int. The learner's dict comes
+back through the `value` probe with its keys' types kept (an int key stays an int, a float
+key 7.0 stays a float: autograder/wire.py). Three properties, one key each:
+
+* `values`: the weights, label by label within 1e-6 relative, on binary labels, three to five
+  classes and a single class. Every label set here is 0..k-1 and the keys are read leniently
+  (a float key 2.0 or a text key "2" stands for label 2; a single class's only weight is read
+  whatever its key), so that a slip in the keys costs only `keys`. When the public check fails,
+  its message also shows what the weights do: a logistic regression trained with them as
+  `class_weight` (by the answer key's exposed helper `minority_recalls`, beside the answer key:
+  this module never imports Keras) against one trained with balanced weights.
+* `keys`: on labels that are not 0..k-1, the keys are exactly the labels, each a Python int
+  (not a float, not a position 0..k-1); the weights are not judged here.
+* `list`: a Python list gives the same dict (keys, their types, weights) as the same labels in
+  an int64 array; the formula is not judged here.
+
+Hidden twins draw their label sets from the same generators with the grading seed.
 """
 from __future__ import annotations
 
-import hashlib
-import threading
+from dataclasses import replace
 
 import numpy as np
 
-from . import Check, Context, Outcome, guarded
+from . import PASSED, Check, Context, Outcome, Problem, failed_call, find_slip, first_failure, guarded
+from ..probes import FatalProbeError, ProbeError
 
 RTOL = 1e-6
-RECALL_SLACK = 0.05         # the learner's recall may fall this far below the reference's
-FIT_STEPS = 50              # full-batch Adam steps of the outcome model
 OUTCOME_N = 400             # points in the outcome's training set, and in its test set
+HELPER = "answer_key.imbalance.minority_recalls"
 
 
-# =========================================================================== the reference
+class Shown:
+    """A grader-made text shown as is in a message (not quoted as a str's repr would be)."""
 
-def balanced_class_weight(y):
-    """{label: n_samples / (n_classes * count)} for each label in y, like scikit-learn's "balanced"."""
-    labels = np.asarray(y).reshape(-1)
-    classes, counts = np.unique(labels, return_counts=True)
-    n_samples, n_classes = labels.size, classes.size
-    return {c.item(): n_samples / (n_classes * int(m)) for c, m in zip(classes, counts)}
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
 
 
 # =========================================================================== inputs
@@ -58,7 +62,7 @@ def _several(rng, labels=None, dtype=np.int32):
 
 
 def _sparse_labels(rng):
-    """Labels that are not 0..k-1, such as {0, 2, 7}."""
+    """Labels that are not 0..k-1 (at least one above k-1, and never all of 0..k-1)."""
     k = int(rng.integers(3, 5))
     while True:
         labels = np.sort(rng.choice(12, size=k, replace=False))
@@ -70,12 +74,10 @@ def _single(rng):
     return np.full(int(rng.integers(5, 30)), int(rng.integers(0, 10)), dtype=np.int64)
 
 
-def label_sets(rng):
-    """(what, y) for each kind of label set, in the order of the public checks."""
-    return [("binary labels", _binary(rng)),
-            ("several classes", _several(rng)),
-            ("labels that are not 0..k-1", _sparse_labels(rng)),
-            ("a Python list", [int(v) for v in _several(rng)]),
+def value_sets(rng):
+    """(kind, y) for the `values` check: labels 0..k-1 (or one label), so that the keys cannot matter."""
+    return [("binary labels (an int64 array)", _binary(rng)),
+            ("three to five classes (an int32 array)", _several(rng)),
             ("a single class", _single(rng))]
 
 
@@ -116,247 +118,250 @@ def _mistakes(y):
     ]
 
 
-def _canonical(got):
-    """The dict with float keys that hold whole numbers ("2.0") written as the labels ("2")."""
+def _label_of(key):
+    """The label a key stands for, read leniently (int 2, float 2.0, text "2"), else None."""
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, int):
+        return key
+    if isinstance(key, float) and key.is_integer():
+        return int(key)
+    if isinstance(key, str):
+        try:
+            return int(key.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _lenient(got) -> dict:
+    """{label: weight} from the learner's dict, keys read leniently (keys that stand for no label dropped)."""
     out = {}
     for key, value in got.items():
-        try:
-            number = float(key)
-            key = str(int(number)) if number.is_integer() else key
-        except (ValueError, OverflowError):
-            pass
-        out[key] = value
+        label = _label_of(key)
+        if label is not None and label not in out:
+            out[label] = value
     return out
 
 
-def _key_problem(expected, got, hidden):
-    """A message when the keys are not exactly the labels of y (as ints), or None."""
-    want, have = set(expected), set(got)
-    if want == have:
-        return None
-    labels = sorted(int(k) for k in want)
-    if set(_canonical(got)) == want:
-        return ("the keys are floats (such as 0.0): use the labels themselves as Python ints, "
-                "int(label), as scikit-learn's classes are")
-    if have == {str(i) for i in range(len(labels))}:
-        shown = "" if hidden else f" (the labels are {labels})"
-        return ("the keys are 0..n_classes-1, not the labels themselves" + shown + ": looks like you "
-                "numbered the classes (range or enumerate) instead of using each label as its key; "
-                "model.fit would then give the other labels weight 1.0, silently")
-    missing, extra = sorted(want - have, key=int), sorted(have - want)
-    if hidden:
-        parts = ["some labels present in y have no weight"] if missing else []
-        parts += ["the dict has keys that are not labels of y"] if extra else []
-        return "; ".join(parts)
-    parts = [f"no weight for label(s) {', '.join(missing)}"] if missing else []
-    parts += [f"keys that are not labels of y: {', '.join(map(repr, extra))}"] if extra else []
-    return "; ".join(parts) + f" (the labels are {labels})"
-
-
-def _not_a_dict(got, where):
-    kind = "list" if isinstance(got, list) else type(got).__name__
-    return Outcome(False, f"{where}: returned a {kind}; return a dict {{label: weight}}, "
-                          f"one entry per label, as model.fit(class_weight=...) takes")
-
-
-def judge_keys(expected, got, y, what, hidden) -> Outcome:
-    """Only the keys: exactly the labels present in y, as ints."""
-    where = what if hidden else f"{what}, balanced_class_weight({_show(y)})"
-    if not isinstance(got, dict):
-        return _not_a_dict(got, where)
-    problem = _key_problem(expected, got, hidden)
-    return Outcome(False, f"{where}: {problem}") if problem else Outcome(True)
-
-
-def judge(expected, got, y, what, hidden) -> Outcome:
-    """The weights, label by label (a float key 2.0 stands for label 2: the keys have their own check)."""
-    where = what if hidden else f"{what}, balanced_class_weight({_show(y)})"
-    if not isinstance(got, dict):
-        return _not_a_dict(got, where)
-    got = _canonical(got)
-    keys = sorted(expected, key=int)
-    if len(keys) == 1 and keys[0] not in got and len(got) == 1:
-        got = {keys[0]: next(iter(got.values()))}     # a single class: its weight, whatever its key
-    elif len(keys) == 1 and keys[0] in got:
-        got = {keys[0]: got[keys[0]]}
-    problem = _key_problem(expected, got, hidden)
-    if problem:
-        return Outcome(False, f"{where}: {problem}")
-    bad = [k for k in keys if not isinstance(got[k], (int, float)) or isinstance(got[k], bool)]
-    if bad:
-        return Outcome(False, f"{where}: the weight of label {bad[0]} is a {type(got[bad[0]]).__name__}, "
-                              f"not a number")
-    want = np.array([expected[k] for k in keys], dtype=np.float64)
-    have = np.array([got[k] for k in keys], dtype=np.float64)
-    if np.allclose(have, want, rtol=RTOL, atol=0.0):
-        return Outcome(True)
-    if hidden:
-        msg = f"{where}: {int((~np.isclose(have, want, rtol=RTOL, atol=0.0)).sum())} of {len(keys)} weights differ"
-    else:
-        msg = f"{where}: expected {_dict(keys, want)}, got {_dict(keys, have)}"
-    if not np.all(np.isfinite(have)):
-        return Outcome(False, f"{msg}; some weights are inf or NaN (a count of 0 in a denominator?)")
-    for value, explanation in _mistakes(y):
-        if np.allclose(value, want, rtol=RTOL):
-            continue            # this slip gives the right weights here: it explains nothing
-        if np.allclose(have, value, rtol=1e-4):
-            return Outcome(False, f"{msg}. Looks like {explanation}")
-    return Outcome(False, msg)
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _show(y, n=8) -> str:
     values = list(np.asarray(y).reshape(-1))
     text = ", ".join(str(int(v)) for v in values[:n]) + (", …" if len(values) > n else "")
     kind = "a list" if isinstance(y, list) else f"an {np.asarray(y).dtype} array"
-    return f"{kind} of {len(values)} labels [{text}]"
+    return f"balanced_class_weight({kind} of {len(values)} labels [{text}])"
 
 
-def _dict(keys, values) -> str:
-    return "{" + ", ".join(f"{k}: {v:.6g}" for k, v in zip(keys, values)) + "}"
+def _dict_text(labels, values) -> Shown:
+    return Shown("{" + ", ".join(f"{k}: {v:.6g}" for k, v in zip(labels, values)) + "}")
 
 
-# =========================================================================== the outcome: training with the weights
-
-def minority_recalls(x, y, x_test, y_test, weightings):
-    """Minority (label 1) recall at 0.5 of a logistic regression trained with each class_weight dict.
-
-    Each run starts from zero weights and a fresh Adam state and takes FIT_STEPS full-batch
-    steps (one epoch over FIT_STEPS copies of the data, in order), so the runs differ only in
-    their weights. The compiled model is kept for the next call with data of the same shape,
-    which saves tracing the training step again, and each recall for the next call with the
-    same data and weights (the unweighted and balanced runs of a check are the same every time).
-    """
-    import keras
-    from ..probes import _QuietTensorFlow
-
-    data = hashlib.sha256(b"".join(np.ascontiguousarray(a).tobytes() for a in (x, y, x_test, y_test)))
-    with _LOCK, _QuietTensorFlow():
-        model, optimizer = _outcome_model(x.shape)
-        xs = np.tile(x, (FIT_STEPS, 1))
-        ys = np.tile(y, FIT_STEPS).astype(np.float32)[:, None]
-        recalls = []
-        for class_weight in weightings:
-            key = (data.hexdigest(), tuple(sorted(class_weight.items())))
-            if key in _RECALLS:                     # the same data and weights train the same model
-                recalls.append(_RECALLS[key])
-                continue
-            keras.utils.set_random_seed(0)
-            model.set_weights([np.zeros((x.shape[1], 1), np.float32), np.zeros(1, np.float32)])
-            for v in optimizer.variables:
-                if v.path.endswith(("iteration", "momentum", "velocity")):
-                    v.assign(keras.ops.zeros(v.shape, v.dtype))
-            model.fit(xs, ys, batch_size=len(x), epochs=1, shuffle=False, class_weight=class_weight,
-                      verbose=0)
-            scores = keras.ops.convert_to_numpy(model(x_test))[:, 0]
-            recalls.append(float(((scores > 0.5) & (y_test == 1)).sum() / (y_test == 1).sum()))
-            if len(_RECALLS) > 512:
-                _RECALLS.clear()
-            _RECALLS[key] = recalls[-1]
-        return recalls
+def _not_a_dict(got, kind, where, hidden) -> Outcome:
+    return Outcome(False, Problem.TYPE, kind=kind, where=where, expected="a dict {label: weight}",
+                   got=Shown(f"a {type(got).__name__}"),
+                   detail=("the result must be a dict {label: weight}, one entry per label, as "
+                           "model.fit(class_weight=...) takes") if hidden else "")
 
 
-_LOCK = threading.Lock()
-_MODELS: dict = {}
-_RECALLS: dict = {}
+# =========================================================================== values
+
+def judge_values(expected: dict, got, y, kind, where, hidden) -> Outcome:
+    """The weights, label by label (keys read leniently: they have their own check)."""
+    if not isinstance(got, dict):
+        return _not_a_dict(got, kind, where, hidden)
+    labels = sorted(expected)
+    have = _lenient(got)
+    if len(labels) == 1 and len(got) == 1:
+        have = {labels[0]: next(iter(got.values()))}        # a single class: its weight, whatever its key
+    missing = [k for k in labels if k not in have]
+    if missing:
+        return Outcome(False, Problem.VALUES, kind=kind, where=where,
+                       expected=Shown(f"a weight for each label {labels}"),
+                       got=Shown(f"keys {sorted(map(repr, got))}"),
+                       slip="some labels present in y have no weight (one entry per label present)")
+    if not all(_is_number(have[k]) for k in labels):
+        return Outcome(False, Problem.TYPE, kind=kind, where=where, expected="numbers as weights",
+                       got=Shown(", ".join(sorted({type(have[k]).__name__ for k in labels}))),
+                       detail="the weights must be numbers (int or float)" if hidden else "")
+    want = np.array([expected[k] for k in labels], dtype=np.float64)
+    values = np.array([have[k] for k in labels], dtype=np.float64)
+    close = np.isclose(values, want, rtol=RTOL, atol=0.0)
+    if close.all():
+        return PASSED
+    nonfinite = not np.isfinite(values).all()
+    slip = "" if nonfinite else find_slip(values, _mistakes(y), want, RTOL, 0.0)
+    return Outcome(False, Problem.NONFINITE if nonfinite else Problem.VALUES, kind=kind, where=where,
+                   expected=_dict_text(labels, want), got=_dict_text(labels, values),
+                   differing=int((~close).sum()), of=len(labels), slip=slip,
+                   advice="a count of 0 in a denominator?" if nonfinite else "")
 
 
-def _outcome_model(shape):
-    """One sigmoid unit with Adam(0.1), compiled once per data shape."""
-    import keras
-    if shape not in _MODELS:
-        model = keras.Sequential([keras.Input(shape=(shape[1],)), keras.layers.Dense(1, activation="sigmoid")])
-        optimizer = keras.optimizers.Adam(0.1)
-        model.compile(optimizer=optimizer, loss="binary_crossentropy", steps_per_execution=FIT_STEPS)
-        _MODELS[shape] = (model, optimizer)
-    return _MODELS[shape]
+def _outcome_advice(ctx: Context, data) -> str:
+    """What the learner's weights do to a model (public messages only), or "" if it cannot be shown."""
+    (x, y), (x_test, y_test) = data
+    try:
+        got = ctx.learner("value", args=[y])
+        expected = ctx.key("value", args=[y])
+    except FatalProbeError:
+        raise
+    except ProbeError:
+        return ""
+    if not isinstance(got, dict):
+        return ""
+    have = _lenient(got)
+    if not all(k in have and _is_number(have[k]) and np.isfinite(have[k]) and have[k] >= 0 for k in (0, 1)):
+        return ""
+    yours = {0: float(have[0]), 1: float(have[1])}
+    balanced = {int(k): float(v) for k, v in expected.items()}
+    unweighted, best, mine = ctx.key("value", name=HELPER,
+                                     args=[x, y, x_test, y_test, [{0: 1.0, 1: 1.0}, balanced, yours]])
+    return (f"what such weights do: for an imbalanced training set ({int(y.sum())} of {len(y)} labels 1) your "
+            f"function gives {_dict_text([0, 1], [yours[0], yours[1]])}; trained with them as "
+            f"model.fit(class_weight=...), a logistic regression finds {mine:.0%} of the minority class of a "
+            f"test set; balanced weights find {best:.0%}, no weights {unweighted:.0%}")
 
 
-def _outcome(rng):
-    (x, y), (x_test, y_test) = outcome_set(rng)
+def _values(sets, data):
+    def run(ctx: Context) -> Outcome:
+        def judge(item):
+            kind, y = item
+            where = _show(y)
+            try:
+                expected, got = ctx.both("value", args=[y])
+            except FatalProbeError:
+                raise
+            except ProbeError as exc:
+                return failed_call(exc, kind=kind, where=where)
+            return judge_values(expected, got, y, kind, where, ctx.hidden)
+        outcome = first_failure(sets, judge)
+        if outcome.passed or ctx.hidden or outcome.problem is not Problem.VALUES or data is None:
+            return outcome
+        advice = _outcome_advice(ctx, data)
+        return replace(outcome, advice=advice) if advice else outcome
+    return run
+
+
+# =========================================================================== keys
+
+def judge_keys(expected: dict, got, kind, where, hidden) -> Outcome:
+    """Only the keys: exactly the labels present in y, each a Python int."""
+    if not isinstance(got, dict):
+        return _not_a_dict(got, kind, where, hidden)
+    labels = sorted(expected)
+    keys = list(got)
+    if all(type(k) is int for k in keys) and set(keys) == set(labels):
+        return PASSED
+    shown = Shown("{" + ", ".join(repr(k) for k in keys[:8]) + (", …" if len(keys) > 8 else "") + "}")
+    expected_keys = Shown("{" + ", ".join(str(k) for k in labels) + "} (ints)")
+    if any(isinstance(k, float) for k in keys):
+        return Outcome(False, Problem.TYPE, kind=kind, where=where, expected=expected_keys, got=shown,
+                       detail="the keys must be the labels as Python ints" if hidden else "",
+                       slip="the keys are floats (such as 0.0): use the labels themselves as Python ints, "
+                            "int(label), as scikit-learn's classes are")
+    if any(isinstance(k, str) for k in keys):
+        return Outcome(False, Problem.TYPE, kind=kind, where=where, expected=expected_keys, got=shown,
+                       detail="the keys must be the labels as Python ints" if hidden else "",
+                       slip="the keys are text (such as '0'): use the labels themselves as Python ints")
+    if any(not isinstance(k, int) or isinstance(k, bool) for k in keys):
+        return Outcome(False, Problem.TYPE, kind=kind, where=where, expected=expected_keys, got=shown,
+                       detail="the keys must be the labels as Python ints" if hidden else "")
+    if set(keys) == set(range(len(labels))):
+        slip = ("the keys are 0..n_classes-1, not the labels themselves: you numbered the classes (range or "
+                "enumerate) instead of using each label as its key; model.fit would then give the other "
+                "labels weight 1.0, silently")
+    elif set(keys) < set(labels):
+        slip = "some labels present in y have no key (one entry per label present)"
+    elif set(keys) > set(labels):
+        slip = "the dict has keys that are not labels of y (one entry per label present, and no others)"
+    else:
+        slip = ""
+    return Outcome(False, Problem.VALUES, kind=kind, where=where, expected=expected_keys, got=shown, slip=slip)
+
+
+def _keys(y):
+    kind = "labels that are not 0..k-1"
 
     def run(ctx: Context) -> Outcome:
-        expected, got = ctx.both("value", args=[y])
-        if not isinstance(got, dict):
-            return Outcome(False, f"returned a {type(got).__name__}; return a dict {{label: weight}}")
-        got = _canonical(got)
-        missing = [k for k in ("0", "1") if k not in got]
-        if missing:
-            return Outcome(False, f"no weight for label {missing[0]} (the labels are 0 and 1)")
+        where = _show(y) + ", its keys"
         try:
-            weights = {int(k): float(got[k]) for k in ("0", "1")}
-        except (TypeError, ValueError):
-            return Outcome(False, "the weights of labels 0 and 1 must be numbers")
-        if not all(np.isfinite(w) and w >= 0 for w in weights.values()):
-            return Outcome(False, "the weights must be finite numbers >= 0")
-        reference = {int(k): float(v) for k, v in expected.items()}
-        unweighted, balanced, yours = minority_recalls(x, y, x_test, y_test,
-                                                       [{0: 1.0, 1: 1.0}, reference, weights])
-        if yours >= balanced - RECALL_SLACK:
-            return Outcome(True)
-        if ctx.hidden:
-            return Outcome(False, "trained with your weights, the model finds fewer of the minority class "
-                                  "on the hidden set than with balanced weights")
-        shown = {k: round(v, 4) for k, v in weights.items()}
-        msg = (f"trained with your weights {shown} (class_weight in model.fit), the logistic regression "
-               f"finds {yours:.0%} of the minority class on the test set (recall {yours:.3f}); balanced "
-               f"weights reach {balanced:.3f}, no weights {unweighted:.3f}")
-        have = np.array([weights[0], weights[1]])
-        for value, explanation in _mistakes(y):
-            if np.allclose(have, value, rtol=1e-4):
-                return Outcome(False, f"{msg}. Looks like {explanation}")
-        return Outcome(False, msg)
+            expected, got = ctx.both("value", args=[y])
+        except FatalProbeError:
+            raise
+        except ProbeError as exc:
+            return failed_call(exc, kind=kind, where=where)
+        return judge_keys(expected, got, kind, where, ctx.hidden)
+    return run
+
+
+# =========================================================================== a Python list
+
+def _same(a, b) -> bool:
+    """The same dict: the same keys of the same types, and weights equal within 1e-9."""
+    if not (isinstance(a, dict) and isinstance(b, dict)) or list(map(type, a)) != list(map(type, b)):
+        return False
+    if set(a) != set(b):
+        return False
+    for k in a:
+        if not (_is_number(a[k]) and _is_number(b[k])):
+            if a[k] != b[k]:
+                return False
+        elif not np.isclose(float(a[k]), float(b[k]), rtol=1e-9, atol=0.0, equal_nan=True):
+            return False
+    return True
+
+
+def _list(labels):
+    kind = "a Python list of labels"
+
+    def run(ctx: Context) -> Outcome:
+        as_list = [int(v) for v in labels]
+        where = _show(as_list)
+        try:
+            as_array = ctx.learner("value", args=[np.asarray(as_list, dtype=np.int64)])
+        except FatalProbeError:
+            raise
+        except ProbeError:
+            as_array = None                     # then the list's answer is judged against the reference alone
+        try:
+            got = ctx.learner("value", args=[as_list])
+        except FatalProbeError:
+            raise
+        except ProbeError as exc:
+            return failed_call(exc, kind=kind, where=where)
+        present = set(np.unique(labels).tolist())
+        if isinstance(as_array, dict) and set(_lenient(as_array)) == present:
+            if _same(got, as_array):
+                return PASSED
+            return Outcome(False, Problem.VALUES, kind=kind, where=where,
+                           expected=Shown(f"the dict the same labels in an int64 array give, {as_array!r}"),
+                           got=got, slip="your code treats a list differently from an array: convert the "
+                                         "labels first, np.asarray(y)")
+        if not isinstance(got, dict):
+            return _not_a_dict(got, kind, where, ctx.hidden)
+        expected = ctx.key("value", args=[as_list])
+        return judge_values(expected, got, labels, kind, where, ctx.hidden)
     return run
 
 
 # =========================================================================== the checks
 
-def _values(what, y):
-    def run(ctx: Context) -> Outcome:
-        expected, got = ctx.both("value", args=[y])
-        return judge(expected, got, y, what, ctx.hidden)
-    return run
-
-
-def _keys(what, y):
-    def run(ctx: Context) -> Outcome:
-        expected, got = ctx.both("value", args=[y])
-        return judge_keys(expected, got, y, what, ctx.hidden)
-    return run
-
-
-def _hidden_values(sets):
-    def run(ctx: Context) -> Outcome:
-        for i, (what, y) in enumerate(sets, 1):
-            expected, got = ctx.both("value", args=[y])
-            outcome = judge(expected, got, y, f"hidden label set {i} of {len(sets)} ({what})", ctx.hidden)
-            if not outcome.passed:
-                return outcome
-        return Outcome(True)
-    return run
-
-
 TITLES = {
-    "binary labels": ("binary labels (int64 array): the weights match scikit-learn's balanced weights", 2),
-    "several classes": ("three to five classes (int32 array)", 2),
-    "a Python list": ("a Python list of labels", 1),
-    "a single class": ("a single class gets weight 1.0", 1),
-    "labels that are not 0..k-1": ("the keys are the labels themselves, as ints (labels such as {0, 2, 7})", 1),
+    "values": "the weights are n_samples / (n_classes·count): binary labels, three to five classes, a single class",
+    "keys": "the keys are the labels themselves, as Python ints (labels that are not 0..k-1)",
+    "list": "a Python list of labels gives the same dict as an array",
 }
-OUTCOME_TITLE = "a model trained with your weights reaches the minority recall of balanced weights"
+WEIGHTS = {"values": 4, "keys": 2, "list": 1}
 
 
 def balanced_class_weight_checks(ex, rng, hidden) -> list[Check]:
     name = ex.name
-    sets = label_sets(rng)
-    outcome = _outcome(rng)
-    weights = [(what, y) for what, y in sets if what != "labels that are not 0..k-1"]
-    keys = [(what, y) for what, y in sets if what == "labels that are not 0..k-1"]
-    if hidden:
-        return [Check(name, "values on hidden label sets", 3, guarded(_hidden_values(weights)), hidden=True),
-                Check(name, "keys on a hidden set of labels that are not 0..k-1", 1,
-                      guarded(_keys(*keys[0])), hidden=True),
-                Check(name, "outcome on a hidden imbalanced set", 2, guarded(outcome), hidden=True)]
-    checks = [Check(name, TITLES[what][0], TITLES[what][1], guarded(_values(what, y))) for what, y in weights]
-    checks += [Check(name, TITLES[what][0], TITLES[what][1], guarded(_keys(what, y))) for what, y in keys]
-    checks.append(Check(name, OUTCOME_TITLE, 2, guarded(outcome)))
-    return checks
+    values = value_sets(rng)
+    keys = _sparse_labels(rng)
+    listed = _several(rng, dtype=np.int64)
+    data = None if hidden else outcome_set(rng)
+    suffix = " (hidden label sets)" if hidden else ""
+    runs = {"values": _values(values, data), "keys": _keys(keys), "list": _list(listed)}
+    return [Check(name, key, TITLES[key] + suffix, WEIGHTS[key], guarded(runs[key]), hidden=hidden) for key in TITLES]

@@ -21,81 +21,54 @@ and the precision separately (one property each), and choose their score sets so
 each classic mistake fails one check: the random sets have no score on a grid point and
 no target equal to a reachable recall; the grid-tie sets and the exact-target sets are
 built so that only the slip they are about changes the answer.
+
+The core-formula mistakes (CORE: the lowest qualifying threshold, a grid off by one, the
+index of the threshold, recall computed as tp / (tp + fp)) are wrong almost everywhere: every
+drawn set, public or hidden, is one where each of them changes what its check compares (the
+threshold for `values`; the pair for `ties` and `exact-target`; for `precision`, the precision,
+where the grid slips keep it as it is, so they never fail that check), so each fails the same
+checks under every seed. Draws are bounded: after TRIES rejected draws a set comes from a
+fixed generator instead (the same set whatever the seed).
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from . import Check, Context, Outcome, compare, guarded
+from . import PASSED, Check, Context, Outcome, Problem, compare, first_failure, guarded
 
 NAME = "threshold_for_recall"
 RTOL, ATOL = 1e-5, 1e-6
-
-
-# =========================================================================== the reference (self-contained)
-
-def threshold_for_recall(y_true, scores, target_recall, num_thresholds=200):
-    """(threshold, precision): where keras.metrics.PrecisionAtRecall(target_recall, num_thresholds) operates.
-
-    Among the thresholds i / (num_thresholds - 1) whose recall is >= target_recall, the best
-    precision, and the highest threshold reaching it; (0.0, 0.0) when no threshold qualifies.
-    Computed in float32 exactly as Keras does: a score s is positive at threshold i when
-    s * (num_thresholds - 1) > i.
-    """
-    y = np.asarray(y_true).reshape(-1) != 0
-    s = np.clip(np.asarray(scores, dtype=np.float32).reshape(-1), 0.0, 1.0)
-    steps = num_thresholds - 1
-    scaled = s * np.float32(steps)                       # float32, as Keras computes it
-    index = np.arange(num_thresholds)
-    predicted = scaled[None, :] > index[:, None]         # (thresholds, scores)
-    tp = np.sum(predicted & y, axis=1).astype(np.float32)
-    fp = np.sum(predicted & ~y, axis=1).astype(np.float32)
-    positives = np.float32(np.sum(y))
-    recall = tp / positives if positives > 0 else np.zeros_like(tp)
-    precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, np.float32(1)), np.float32(0))
-    qualifies = recall >= np.float32(target_recall)
-    if not qualifies.any():
-        return 0.0, 0.0
-    best = precision[qualifies].max()
-    i = int(index[qualifies & (precision == best)].max())
-    return i / steps, float(best)
-
-
-# =========================================================================== Keras, the oracle
-
-def keras_precision_at_recall(y_true, scores, target_recall, num_thresholds=200) -> float:
-    """What keras.metrics.PrecisionAtRecall reports for these scores."""
-    import keras
-    metric = keras.metrics.PrecisionAtRecall(target_recall, num_thresholds=num_thresholds)
-    metric.update_state(np.asarray(y_true, dtype=np.float32).reshape(-1),
-                        np.asarray(scores, dtype=np.float32).reshape(-1))
-    return float(metric.result())
+ORACLE = "answer_key.thresholds.keras_precision_at_recall"    # keras.metrics.PrecisionAtRecall, beside the key
 
 
 # =========================================================================== the classic mistakes, in NumPy
 
 def np_operating_point(y_true, scores, target_recall, num_thresholds=200, *, ge=False, strict=False,
                        rule="best", pick="highest", grid="keras", roles="normal", give="precision",
-                       index_out=False):
+                       index_out=False, recall_is_precision=False):
     """threshold_for_recall with one slip switched on (float64; the defaults give the right answer).
 
     ge: a score equal to a threshold counts as positive; strict: recall > target;
     rule="at_highest": the precision at the highest qualifying threshold; pick="lowest": the
     lowest threshold among the best; pick="lowest_qualifying": the lowest qualifying threshold
-    and its precision; grid="n": thresholds i / num_thresholds; roles="swapped": precision must
+    and its precision; grid="n": thresholds i / num_thresholds (np.arange(n) / n); grid="linspace":
+    np.linspace(0, 1, n + 1), i / n for i = 0 .. n; recall_is_precision: recall computed as
+    tp / (tp + fp); roles="swapped": precision must
     reach the target and recall is maximised (RecallAtPrecision's rule); give="recall": return the
     recall at the chosen threshold; index_out: return i, not its value.
     """
     y = np.asarray(y_true).reshape(-1) != 0
     s = np.clip(np.asarray(scores, dtype=np.float64).reshape(-1), 0.0, 1.0)
     n = num_thresholds
-    t = np.arange(n) / (n if grid == "n" else n - 1)
+    t = np.arange(n + 1) / n if grid == "linspace" else np.arange(n) / (n if grid == "n" else n - 1)
     predicted = (s[None, :] >= t[:, None]) if ge else (s[None, :] > t[:, None])
     tp = np.sum(predicted & y, axis=1).astype(np.float64)
     fp = np.sum(predicted & ~y, axis=1).astype(np.float64)
     p_count = float(np.sum(y))
-    recall = tp / p_count if p_count else np.zeros(n)
     precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
+    recall = precision if recall_is_precision else tp / p_count if p_count else np.zeros(t.size)
     constrained, maximised = (precision, recall) if roles == "swapped" else (recall, precision)
     qualifies = (constrained > target_recall) if strict else (constrained >= target_recall)
     if not qualifies.any():
@@ -125,14 +98,27 @@ MISTAKES = [
     (dict(rule="at_highest"), "you took the precision at the highest threshold whose recall reaches the target; "
                               "PrecisionAtRecall takes the best precision over every threshold whose recall "
                               "reaches it (precision need not rise with the threshold)"),
+    (dict(recall_is_precision=True), "recall was computed as tp / (tp + fp), which is precision: recall is "
+                                     "tp / (tp + fn), the share of the positive labels found"),
     (dict(give="recall"), "precision and recall are swapped: you returned the recall at the chosen threshold, "
                           "not its precision"),
     (dict(roles="swapped"), "precision and recall are swapped: that is RecallAtPrecision's rule (precision >= "
                             "target, best recall); here recall must reach the target and precision is maximised"),
     (dict(grid="n"), "the grid is off by one: the thresholds are i / (num_thresholds - 1), "
                      "i = 0 .. num_thresholds - 1, so both 0.0 and 1.0 are on it"),
+    (dict(grid="linspace"), "the grid is off by one: the thresholds are i / (num_thresholds - 1), "
+                            "i = 0 .. num_thresholds - 1 (np.linspace(0, 1, num_thresholds)), not "
+                            "np.linspace(0, 1, num_thresholds + 1)"),
     (dict(index_out=True), "you returned the index of the threshold, not the threshold i / (num_thresholds - 1)"),
 ]
+
+# the core-formula mistakes: each changes the threshold almost everywhere; the first and last change the
+# precision too, the grid slips (almost) never do, the index never does
+CORE = (dict(pick="lowest_qualifying"), dict(grid="n"), dict(grid="linspace"), dict(index_out=True),
+        dict(recall_is_precision=True))
+CORE_PRECISION = (dict(pick="lowest_qualifying"), dict(recall_is_precision=True))
+GRID_SLIPS = (dict(grid="n"), dict(grid="linspace"))
+TRIES = 400                 # draws of one score set before the fixed generator is used
 
 
 def _mistake_values(case, part):
@@ -181,7 +167,7 @@ def _case(y, s, target, n, label=""):
 
 
 def _answers(case):
-    right = threshold_for_recall(case["y"], case["scores"], case["target"], case["num_thresholds"])
+    right = np_operating_point(case["y"], case["scores"], case["target"], case["num_thresholds"])
     return {kw_key(kw): np_operating_point(case["y"], case["scores"], case["target"], case["num_thresholds"], **kw)
             for kw, _ in MISTAKES} | {"right": right}
 
@@ -194,27 +180,58 @@ def _same(a, b):
     return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True))
 
 
-def random_sets(rng, count, *, monotone, hidden=False):
+def _core_shows(a, part):
+    """Whether each core-formula mistake changes what a check comparing `part` (0: the threshold, 1: the
+    precision, None: the pair) sees, and (for the precision) the grid slips leave it as it is."""
+    right = a["right"]
+    if part == 1:
+        return all(not _same(a[kw_key(kw)][1], right[1]) for kw in CORE_PRECISION) and \
+            all(_same(a[kw_key(kw)][1], right[1]) for kw in GRID_SLIPS)
+    seen = (lambda v: v[0]) if part == 0 else (lambda v: v)  # noqa: E731
+    return all(not _same(seen(a[kw_key(kw)]), seen(right)) for kw in CORE)
+
+
+def _bounded(rng, attempt, *args):
+    """One set from `attempt(rng, *args)` (None when a draw is rejected), or after TRIES rejections the fixed
+    set the same attempt draws from a fixed generator."""
+    for _ in range(TRIES):
+        case = attempt(rng, *args)
+        if case is not None:
+            return case
+    return dict(_fixed(attempt.__name__, args))
+
+
+@functools.lru_cache(maxsize=None)
+def _fixed(attempt, args):
+    fixed, make = np.random.default_rng(20261122), globals()[attempt]
+    while True:                             # deterministic, and short (tested)
+        case = make(fixed, *args)
+        if case is not None:
+            return case
+
+
+def _random_attempt(rng, monotone, part):
+    n_thr = [200, 200, 100, 51][int(rng.integers(0, 4))]
+    y, s = _scores(rng, int(rng.integers(30, 121)), n_thr, rng.uniform(0.6, 1.6))
+    case = _case(y, s, _target_between(rng, int(y.sum())), n_thr)
+    a = _answers(case)
+    at_highest = a[kw_key(dict(rule="at_highest"))]
+    if monotone:
+        ok = _same(at_highest, a["right"]) and not _same(a[kw_key(dict(pick="lowest"))][0], a["right"][0])
+    else:
+        ok = not _same(at_highest[1], a["right"][1])
+    return case if ok and 0 < a["right"][1] < 1 and _core_shows(a, part) else None
+
+
+def random_sets(rng, count, *, monotone, part=0):
     """Continuous scores, a target between two reachable recalls.
 
     monotone=True: the best precision is reached at the highest qualifying threshold, and the
     lowest threshold among the best differs from the highest (so `pick="lowest"` shows, and
     `rule="at_highest"` does not). monotone=False: the best precision is reached below the
-    highest qualifying threshold in every set (so `rule="at_highest"` shows)."""
-    sets = []
-    while len(sets) < count:
-        n_thr = [200, 200, 100, 51][int(rng.integers(0, 4))]
-        y, s = _scores(rng, int(rng.integers(30, 121)), n_thr, rng.uniform(0.6, 1.6))
-        case = _case(y, s, _target_between(rng, int(y.sum())), n_thr)
-        a = _answers(case)
-        at_highest = a[kw_key(dict(rule="at_highest"))]
-        if monotone:
-            ok = _same(at_highest, a["right"]) and not _same(a[kw_key(dict(pick="lowest"))][0], a["right"][0])
-        else:
-            ok = not _same(at_highest[1], a["right"][1])
-        if ok and 0 < a["right"][1] < 1:
-            sets.append(case)
-    return sets
+    highest qualifying threshold in every set (so `rule="at_highest"` shows). In every set the
+    core-formula mistakes change what a check comparing `part` sees (`_core_shows`)."""
+    return [_bounded(rng, _random_attempt, monotone, part) for _ in range(count)]
 
 
 def grid_tie_sets(rng, count):
@@ -224,42 +241,51 @@ def grid_tie_sets(rng, count):
     s0 = np.array([0.0, 0.25, 0.5, 0.5, 0.75, 1.0, 0.0], dtype=np.float32)
     sets = [_case(y0, s0, 1.0, 5, "a positive scored exactly 0.0 is never predicted positive, "
                                   "so target_recall=1.0 is out of reach")]
-    while len(sets) < count:
-        n_thr = [5, 9, 17][int(rng.integers(0, 3))]
-        steps = n_thr - 1
-        n = int(rng.integers(2 * steps, 4 * steps))
-        y = (rng.uniform(size=n) < 0.4).astype(np.float32)
-        if not 3 <= y.sum() <= n - 3:
-            continue
-        k = np.clip(np.round(rng.normal(steps / 2, steps / 3, size=n) + (y - 0.5) * steps / 2.5), 0, steps)
-        k[:2] = [0, steps]
-        s = (k / steps).astype(np.float32 if rng.uniform() < 0.5 else np.float64)
-        case = _case(y, s, _target_between(rng, int(y.sum())), n_thr)
-        a = _answers(case)
-        others = [dict(pick="lowest"), dict(rule="at_highest"), dict(strict=True)]
-        if a["right"][1] > 0 and not _same(a[kw_key(dict(ge=True))], a["right"]) and all(_same(a[kw_key(kw)], a["right"]) for kw in others):
-            sets.append(case)
-    return sets
+    return sets + [_bounded(rng, _grid_tie_attempt) for _ in range(count - 1)]
+
+
+def _grid_tie_attempt(rng):
+    """(The fixed first set answers (0.0, 0.0): no core-formula mistake can show there; in the drawn ones
+    every one does.)"""
+    n_thr = [5, 9, 17][int(rng.integers(0, 3))]
+    steps = n_thr - 1
+    n = int(rng.integers(2 * steps, 4 * steps))
+    y = (rng.uniform(size=n) < 0.4).astype(np.float32)
+    if not 3 <= y.sum() <= n - 3:
+        return None
+    k = np.clip(np.round(rng.normal(steps / 2, steps / 3, size=n) + (y - 0.5) * steps / 2.5), 0, steps)
+    k[:2] = [0, steps]
+    s = (k / steps).astype(np.float32 if rng.uniform() < 0.5 else np.float64)
+    case = _case(y, s, _target_between(rng, int(y.sum())), n_thr)
+    a = _answers(case)
+    others = [dict(pick="lowest"), dict(rule="at_highest"), dict(strict=True)]
+    if a["right"][1] > 0 and not _same(a[kw_key(dict(ge=True))], a["right"]) and \
+            all(_same(a[kw_key(kw)], a["right"]) for kw in others) and _core_shows(a, None):
+        return case
+    return None
 
 
 def exact_target_sets(rng, count, with_one=True):
     """Continuous scores and a target exactly equal to a reachable recall k/P (target 1.0 in the
     first set): only the >-for->= slip changes the answer."""
-    sets = []
-    while len(sets) < count:
-        n_thr = 200
-        y, s = _scores(rng, int(rng.integers(30, 100)), n_thr, rng.uniform(0.6, 1.6))
-        positives = int(y.sum())
-        k = positives if (with_one and not sets) else int(rng.integers(1, positives))
-        target = k / positives
-        if np.float32(k) / np.float32(positives) != np.float32(target):
-            continue                                  # float32 and float64 must agree on the tie
-        case = _case(y, s, target, n_thr, "target_recall=1.0" if k == positives else "")
-        a = _answers(case)
-        others = [dict(pick="lowest"), dict(rule="at_highest"), dict(ge=True)]
-        if not _same(a[kw_key(dict(strict=True))], a["right"]) and all(_same(a[kw_key(kw)], a["right"]) for kw in others):
-            sets.append(case)
-    return sets
+    return [_bounded(rng, _exact_target_attempt, with_one and i == 0) for i in range(count)]
+
+
+def _exact_target_attempt(rng, one):
+    n_thr = 200
+    y, s = _scores(rng, int(rng.integers(30, 100)), n_thr, rng.uniform(0.6, 1.6))
+    positives = int(y.sum())
+    k = positives if one else int(rng.integers(1, positives))
+    target = k / positives
+    if np.float32(k) / np.float32(positives) != np.float32(target):
+        return None                                   # float32 and float64 must agree on the tie
+    case = _case(y, s, target, n_thr, "target_recall=1.0" if k == positives else "")
+    a = _answers(case)
+    others = [dict(pick="lowest"), dict(rule="at_highest"), dict(ge=True)]
+    if not _same(a[kw_key(dict(strict=True))], a["right"]) and \
+            all(_same(a[kw_key(kw)], a["right"]) for kw in others) and _core_shows(a, None):
+        return case
+    return None
 
 
 def edge_sets():
@@ -275,74 +301,75 @@ def edge_sets():
 
 # =========================================================================== the checks
 
-def _describe(case, i, total, hidden):
-    if hidden:
-        return f"hidden score set {i} of {total}"
+def _describe(case, i, total):
     y = np.asarray(case["y"])
     text = (f"score set {i} of {total} ({y.size} {np.asarray(case['scores']).dtype} scores, {int(y.sum())} positive, "
             f"target_recall={case['target']:g}, num_thresholds={case['num_thresholds']})")
     return f"{case['label']}: {text}" if case["label"] else text
 
 
-def _pair(got, where):
+def _pair(got, kind, where):
     """The learner's answer as two floats, or a failed Outcome saying what it was."""
-    if isinstance(got, list) and len(got) == 2 and all(isinstance(v, (int, float)) for v in got):
+    if isinstance(got, (list, tuple)) and len(got) == 2 and \
+            all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in got):
         return [float(v) for v in got], None
-    what = f"a list of {len(got)} items" if isinstance(got, list) else f"a {type(got).__name__}"
-    return None, Outcome(False, f"{where}: {NAME} must return a pair (threshold, precision) of two numbers; "
-                                f"it returned {what}")
+    what = f"a list of {len(got)} items" if isinstance(got, (list, tuple)) else f"a {type(got).__name__}"
+    return None, Outcome(False, Problem.TYPE, kind=kind, where=where,
+                         expected="a pair (threshold, precision) of two numbers", got=what)
 
 
-def _ask(ctx, case):
-    kwargs = {"num_thresholds": case["num_thresholds"]}
-    return ctx.both("value", args=[case["y"], case["scores"], case["target"]], kwargs=kwargs)
-
-
-def _check_part(cases, part=None, oracle=False):
-    """Compare the threshold (part 0), the precision (part 1) or the pair (None), set by set."""
+def _check_part(cases, kind, part=None, oracle=False):
+    """Compare the threshold (part 0), the precision (part 1) or the pair (None), set by set. `kind` names the
+    kind of score set (shown for hidden checks too)."""
     what = {0: "the threshold", 1: "the precision", None: "(threshold, precision)"}[part]
+    numbered = list(enumerate(cases, 1))
+
+    def judge(ctx: Context, item) -> Outcome:
+        i, case = item
+        args = [case["y"], case["scores"], case["target"]]
+        kwargs = {"num_thresholds": case["num_thresholds"]}
+        expected, got = ctx.both("value", args=args, kwargs=kwargs)
+        where = f"{_describe(case, i, len(cases))}, {what}"
+        got, bad = _pair(got, kind, where)
+        if bad:
+            return bad
+        if oracle:       # the precision Keras itself reports (the reference equals it: tested)
+            expected = [expected[0], ctx.key("value", name=ORACLE, args=args, kwargs=kwargs)]
+        if part is not None:
+            expected, got = expected[part], got[part]
+        return compare(expected, got, RTOL, ATOL, kind=kind, where=where, mistakes=_mistake_values(case, part))
 
     def run(ctx: Context) -> Outcome:
-        for i, case in enumerate(cases, 1):
-            expected, got = _ask(ctx, case)
-            where = _describe(case, i, len(cases), ctx.hidden)
-            got, bad = _pair(got, where)
-            if bad:
-                return bad
-            if oracle:       # the precision Keras itself reports: the reference equals it (tested)
-                expected = [expected[0], keras_precision_at_recall(case["y"], case["scores"], case["target"],
-                                                                   case["num_thresholds"])]
-            if part is not None:
-                expected, got = expected[part], got[part]
-            outcome = compare(expected, got, RTOL, ATOL, ctx.hidden, f"{where}, {what}",
-                              _mistake_values(case, part))
-            if not outcome.passed:
-                return outcome
-        return Outcome(True)
+        return first_failure(numbered, lambda item: judge(ctx, item))
     return run
+
+
+RANDOM = "score sets with no score on a grid threshold"
+NON_MONOTONE = "random score sets, some where precision does not rise with the threshold"
+TIES = "scores exactly on a grid threshold"
+EXACT = "a target_recall exactly equal to a reachable recall"
+EMPTY = "sets where precision or recall is 0/0 (all scores equal, no positive labels)"
 
 
 def threshold_for_recall_checks(ex, rng, hidden) -> list[Check]:
     name = ex.name
-    if hidden:
-        return [
-            Check(name, "the threshold on hidden score sets", 2,
-                  guarded(_check_part(random_sets(rng, 3, monotone=True), 0)), hidden=True),
-            Check(name, "the precision equals PrecisionAtRecall's on hidden score sets", 2,
-                  guarded(_check_part(random_sets(rng, 2, monotone=False) + random_sets(rng, 1, monotone=True),
-                                      1, oracle=True)), hidden=True),
-            Check(name, "scores on a grid threshold count as negative (hidden sets)", 1,
-                  guarded(_check_part(grid_tie_sets(rng, 2))), hidden=True),
-        ]
-    return [
-        Check(name, "the threshold: the highest one with the best qualifying precision", 3, guarded(_check_part(random_sets(rng, 4, monotone=True), 0))),
-        Check(name, "the precision equals keras.metrics.PrecisionAtRecall's", 3,
-              guarded(_check_part(random_sets(rng, 3, monotone=False) + random_sets(rng, 1, monotone=True),
-                                  1, oracle=True))),
-        Check(name, "a score exactly on a threshold counts as negative (strictly above)", 2,
-              guarded(_check_part(grid_tie_sets(rng, 3)))),
-        Check(name, "a recall equal to the target qualifies (>=), target_recall=1.0 included", 2,
-              guarded(_check_part(exact_target_sets(rng, 3)))),
-        Check(name, "edge cases: all scores equal, no positive labels", 1,
-              guarded(_check_part(edge_sets()))),
+    n = (3, 2, 1, 2, 2) if hidden else (4, 3, 1, 3, 3)
+    checks = [
+        Check(name, "values", "(threshold, precision): the highest threshold with the best qualifying precision", 4,
+              guarded(_check_part(random_sets(rng, n[0], monotone=True), RANDOM))),
+        Check(name, "precision", "the precision equals keras.metrics.PrecisionAtRecall's", 3,
+              guarded(_check_part(random_sets(rng, n[1], monotone=False, part=1) +
+                                  random_sets(rng, n[2], monotone=True, part=1), NON_MONOTONE, 1, oracle=True))),
+        Check(name, "ties", "a score exactly on a threshold counts as negative (strictly above)", 2,
+              guarded(_check_part(grid_tie_sets(rng, n[3]), TIES))),
+        Check(name, "exact-target", "a recall equal to the target qualifies (>=), target_recall=1.0 included", 2,
+              guarded(_check_part(exact_target_sets(rng, n[4]), EXACT))),
     ]
+    if not hidden:
+        checks.append(Check(name, "zero-division", "edge cases: all scores equal, no positive labels", 1,
+                            guarded(_check_part(edge_sets(), EMPTY))))
+    for check in checks:
+        check.hidden = hidden
+        if hidden:
+            check.title += " (hidden score sets)"
+    return checks

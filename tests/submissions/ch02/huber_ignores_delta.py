@@ -1,3 +1,6 @@
+# exercise: huber
+# expect: option:delta
+# says: Looks like the delta argument is ignored
 """huber accepts delta but always uses 1.0."""
 import keras
 from keras import ops

@@ -1,3 +1,6 @@
+# exercise: huber
+# expect: values, edges, float64, rank3, rank-alignment, option:delta, graph, fit
+# says: Looks like the linear part lacks the − 0.5·delta² term
 """huber's linear part is delta*|e|, without the -0.5*delta**2."""
 import keras
 from keras import ops

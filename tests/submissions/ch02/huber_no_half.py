@@ -1,3 +1,6 @@
+# exercise: huber
+# expect: values, edges, float64, rank3, rank-alignment, option:delta, graph, fit
+# says: Looks like the 0.5 is missing from the quadratic part
 """huber's quadratic part lacks the 0.5."""
 import keras
 from keras import ops

@@ -1,3 +1,6 @@
+# exercise: log_cosh
+# expect: float64
+# says: mixes float32 and float64
 """log_cosh subtracts a float32 constant: breaks on float64 inputs."""
 import keras
 from keras import ops

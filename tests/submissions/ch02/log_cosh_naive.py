@@ -1,3 +1,6 @@
+# exercise: log_cosh
+# expect: edges
+# says: log(cosh(e)) overflows to inf for large errors
 """log_cosh computed as log(cosh(e)): overflows for large errors."""
 import keras
 from keras import ops

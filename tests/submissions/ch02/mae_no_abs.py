@@ -1,3 +1,6 @@
+# exercise: mae
+# expect: values, edges, float64, rank3, rank-alignment, graph, fit
+# says: Looks like the absolute value is missing
 """mae forgets the absolute value: mean(y_pred - y_true)."""
 import keras
 from keras import ops

@@ -1,3 +1,6 @@
+# exercise: mae
+# expect: values, edges, float64, rank3, rank-alignment, graph, fit
+# says: Looks like the absolute value is missing
 """mae forgets the absolute value, error the other way round: mean(y_true - y_pred)."""
 import keras
 from keras import ops

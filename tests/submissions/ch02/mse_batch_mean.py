@@ -1,3 +1,6 @@
+# exercise: mse
+# expect: values, edges, float64, rank3, rank-alignment, graph
+# says: Looks like you averaged over the whole batch
 """mse averages over the whole batch (one number, not one per sample)."""
 import keras
 from keras import ops

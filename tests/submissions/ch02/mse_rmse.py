@@ -1,3 +1,6 @@
+# exercise: mse
+# expect: values, edges, float64, rank3, rank-alignment, graph, fit
+# says: Looks like you took the square root: that is RMSE, not MSE
 """mse takes a square root: RMSE."""
 import keras
 from keras import ops

@@ -1,3 +1,6 @@
+# exercise: mse
+# expect: values, edges, float64, rank3, graph
+# says: Looks like you summed over the last axis instead of taking the mean
 """mse sums over the last axis instead of averaging."""
 import keras
 from keras import ops

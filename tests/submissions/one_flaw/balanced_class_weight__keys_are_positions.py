@@ -1,3 +1,5 @@
+# expect: balanced_class_weight:keys
+# says: numbered the classes
 """balanced_class_weight, right except that the keys are positions 0..k-1, not the labels themselves."""
 import numpy as np
 

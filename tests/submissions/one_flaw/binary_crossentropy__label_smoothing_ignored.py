@@ -1,3 +1,5 @@
+# expect: option:label_smoothing
+# says: label_smoothing is ignored
 """binary_crossentropy, right except that it ignores label_smoothing."""
 import keras
 from keras import ops

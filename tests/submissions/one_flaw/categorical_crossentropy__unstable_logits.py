@@ -1,3 +1,5 @@
+# expect: option:from_logits
+# says: you took softmax and then the log
 """categorical_crossentropy, right except that from_logits takes softmax then a clipped log (saturates)."""
 import keras
 from keras import ops

@@ -1,3 +1,5 @@
+# expect: confusion_counts:sample-weight
+# says: sample_weight is ignored
 """confusion_counts, right except that it ignores sample_weight."""
 from keras import ops
 

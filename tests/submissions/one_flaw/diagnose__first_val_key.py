@@ -1,3 +1,5 @@
+# expect: diagnose:inputs
+# says: your code read another key
 """diagnose, right except that it takes the validation loss from the first key starting with "val"."""
 import numpy as np
 

@@ -1,3 +1,5 @@
+# expect: float64
+# says: mixes float32 and float64
 """hinge, right except for a float32 constant that float64 inputs cannot mix with."""
 from keras import ops
 

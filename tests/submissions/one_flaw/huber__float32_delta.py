@@ -1,3 +1,5 @@
+# expect: float64
+# says: mixes float32 and float64
 """huber, right except that delta is a float32 tensor, which float64 inputs cannot mix with."""
 from keras import ops
 

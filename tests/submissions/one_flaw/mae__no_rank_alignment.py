@@ -1,3 +1,5 @@
+# expect: rank-alignment
+# says: (n, n) matrix
 """mae, right except that y_true (n,) and y_pred (n, 1) broadcast to (n, n)."""
 from keras import ops
 

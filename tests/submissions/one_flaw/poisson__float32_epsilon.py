@@ -1,3 +1,5 @@
+# expect: float64
+# says: mixes float32 and float64
 """poisson, right except for a float32 epsilon tensor that float64 inputs cannot mix with."""
 import keras
 from keras import ops

@@ -1,3 +1,5 @@
+# expect: precision_recall_f1:sample-weight
+# says: sample_weight is ignored
 """precision_recall_f1, right except that it ignores sample_weight."""
 from keras import ops
 

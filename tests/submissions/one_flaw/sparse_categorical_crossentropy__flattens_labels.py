@@ -1,3 +1,5 @@
+# expect: rank3
+# says: Incompatible shapes
 """sparse_categorical_crossentropy, right except that it flattens the labels (fails on rank 3)."""
 import keras
 from keras import ops

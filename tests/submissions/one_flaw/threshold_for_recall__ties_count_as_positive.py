@@ -1,3 +1,5 @@
+# expect: threshold_for_recall:ties
+# says: strictly above
 """threshold_for_recall, right except that a score equal to a threshold counts as positive (>=)."""
 import numpy as np
 

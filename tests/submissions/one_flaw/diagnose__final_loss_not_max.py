@@ -1,0 +1,23 @@
+# expect: diagnose:learning_rate_too_high
+# says: the learning_rate_too_high rule did not fire, though max(L[1:]) > L[0]
+"""diagnose, right except that rule 1 compares the final loss with the first (L[-1] > L[0]), not the
+largest later loss (max(L[1:]) > L[0]): a spike above the start that recovers goes unnoticed."""
+import numpy as np
+
+
+def diagnose(history):
+    L = np.asarray(history["loss"], dtype=float)
+    V = np.asarray(history["val_loss"], dtype=float)
+    n = len(L)
+    t = max(1, n // 3)
+    if not (np.isfinite(L).all() and np.isfinite(V).all()):
+        return "learning_rate_too_high"
+    if L[-1] > L[0] or np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3:
+        return "learning_rate_too_high"
+    if V[-t:].mean() < 0.5 * L[-t:].mean():
+        return "leakage_suspected"
+    if (np.argmin(V) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
+        return "overfitting"
+    if L[-1] > 0.8 * L[0]:
+        return "underfitting"
+    return "healthy"
