@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test release refresh bench bench-grade clean
+.PHONY: setup book test release refresh bench bench-grade bench-fairness clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,9 @@ bench: setup
 
 bench-grade: setup
 	$(PY) bench/grade.py
+
+bench-fairness: setup
+	$(PY) bench/fairness.py
 
 clean:
 	rm -rf _build

@@ -24,24 +24,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSION = ROOT / "solutions" / "02_regression_losses.ipynb"
+CHAPTER_09 = ROOT / "solutions" / "09_diagnosing_training.ipynb"     # its chapter trains six models
 NBGRADER_SECONDS, NBGRADER_IMPORT = 6.1, 4.2
 BATCH = 40
 
 
-def single() -> dict:
+def single(submission=SUBMISSION) -> dict:
     """One submission, in-process, split into its parts."""
     start = time.perf_counter()
     from autograder.sandbox import Zygote
     zygote = Zygote()
-    from autograder import grade, runner
-    runner._reference = grade.answer_key(zygote)
+    from autograder import grade
+    reference = grade.answer_key(zygote)
     zygote.wait_ready()
     ready = time.perf_counter() - start
-    report = grade.grade_one(SUBMISSION, zygote, seed=12345)
-    zygote.close()
-    assert report.total() == report.max_total(), report.status
+    try:
+        report = grade.grade_one(submission, zygote, reference, seed=12345)
+    finally:
+        reference.close()
+        zygote.close()
+    assert report.total() == report.max_total(), report.status_text
     return {"start": ready, "cells": report.load_seconds, "checks": report.seconds - report.load_seconds,
-            "total": time.perf_counter() - start, "checks_run": len(report.results)}
+            "total": time.perf_counter() - start, "checks_run": len(report.results), "graded": report.seconds}
 
 
 def spawn_seconds(isolated: bool, rounds=20) -> float:
@@ -95,6 +99,10 @@ def main() -> int:
     print(f"  {'running the submission cells the exercises need':<74} {one['cells']:6.2f}")
     print(f"  {'the checks':<74} {one['checks']:6.2f}")
     print(f"  {'total':<74} {one['total']:6.2f}   (nbgrader: {nbgrader_one:.2f}, with one assert per exercise)")
+    nine = single(CHAPTER_09)
+    print(f"\nGrading the chapter-09 notebook (six training runs in the chapter; only the exercise should run): "
+          f"{nine['graded']:.2f} s, {nine['graded'] / one['graded']:.2f}x the chapter-02 one ({one['graded']:.2f} s; "
+          f"cells {nine['cells']:.2f} s vs {one['cells']:.2f} s)")
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i in range(BATCH):

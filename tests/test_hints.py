@@ -29,5 +29,5 @@ def test_every_exercise_has_a_hint_following_solution():
 def test_the_hint_leads_to_a_solution_that_passes_every_check(name):
     ex = exercises.exercise(name)
     namespace = runpy.run_path(str(hint_file(ex)))
-    failed = [(r.title, r.message) for r in run_exercise(name, InProcess(namespace), seed=SEED) if not r.passed]
+    failed = [(r.key, r.hidden, r.message) for r in run_exercise(name, InProcess(namespace), seed=SEED) if not r.passed]
     assert failed == [], f"hint: {ex.hint}"

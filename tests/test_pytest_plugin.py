@@ -96,3 +96,25 @@ def test_a_py_submissions_main_block_does_not_run_while_graded(tmp_path, submiss
                     "    def mse(y_true, y_pred):\n        raise RuntimeError('the demo ran')\n")
     proc, _ = run_pytest(tmp_path, "--submission", str(demo))
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_hidden_items_show_only_the_graders_words(tmp_path, submissions_dir):
+    seed = tmp_path / "seed.txt"
+    seed.write_text("another secret")
+    proc, junit = run_pytest(tmp_path, "--submission", str(submissions_dir / "ch02" / "mse_sum_not_mean.py"),
+                             "--seed-file", str(seed))
+    hidden = [c for name, c in cases(junit).items() if name.endswith("(hidden)") and c.find("failure") is not None]
+    assert hidden
+    for case in hidden:
+        message = case.find("failure").get("message", "")
+        assert "got [" not in message and "expected [" not in message and "values differ" not in message
+        assert "Looks like you summed over the last axis" in message
+
+
+def test_escape_sequences_from_a_submission_never_reach_the_terminal(tmp_path):
+    evil = tmp_path / "evil.py"
+    evil.write_text("def mse(y_true, y_pred):\n"
+                    "    raise ValueError('\\x1b]52;c;aGk=\\x07\\x1b[32m 999 passed \\x1b[0m\\r')\n")
+    proc, junit = run_pytest(tmp_path, "--submission", str(evil), "--chapter", "02")
+    assert proc.returncode == 1
+    assert "\x1b]52" not in proc.stdout and "\x07" not in proc.stdout and "\x1b[32m 999" not in proc.stdout

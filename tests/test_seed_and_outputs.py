@@ -1,5 +1,5 @@
 """The seed (autograder/seed.py), the platform guard (autograder/isolation.py) and how the grader
-writes its files (autograder/grade.py): fast, nothing here runs a submission."""
+writes its files (autograder/report.py): fast, nothing here runs a submission."""
 import json
 import re
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder import isolation, seed
-from autograder.grade import Report, write_outputs
+from autograder.report import Report, write_outputs
 
 
 # --------------------------------------------------------------------------- the seed
@@ -83,7 +83,7 @@ def test_the_server_library_holds_only_the_probe_server(tmp_path):
 # --------------------------------------------------------------------------- the grader's files
 
 def report(name):
-    return Report(Path(name), "02", status="graded")
+    return Report(Path(name), "02")
 
 
 def test_links_planted_in_the_out_folder_are_replaced_not_followed(tmp_path):

@@ -144,7 +144,7 @@ def loss_checks(spec: LossSpec, name: str, rng, hidden: bool) -> list[Check]:
     title = "works inside tf.function with the same gradient as Keras" if spec.gradient \
         else "works inside tf.function (graph mode)"
     case = Case(spec.make(rng, (5, k), np.float32, {}), {}, kind="a random batch inside tf.function")
-    checks.append(Check(name, "graph", title, WEIGHTS["graph"], guarded(graph_cases(name, [case], spec.gradient))))
+    checks.append(Check(name, "graph", title, WEIGHTS["graph"], guarded(graph_cases(name, [case], spec.gradient, spec.mistakes))))
     if spec.fit:
         checks.append(Check(name, "fit", f"trains a model with model.compile(loss=...) and fit ({spec.fit_activation} "
                                          "outputs)", WEIGHTS["fit"],
@@ -181,7 +181,7 @@ def _hidden_checks(spec, name, rng, groups) -> list[Check]:
     shape = (int(rng.integers(2, 9)), int(rng.integers(max(2, spec.min_last), 6)))
     case = Case(spec.make(rng, shape, np.float32, {}), {}, kind="a hidden random batch inside tf.function")
     checks.append(Check(name, "graph", "graph mode on a hidden batch", WEIGHTS["graph"],
-                        guarded(graph_cases(name, [case], spec.gradient)), hidden=True))
+                        guarded(graph_cases(name, [case], spec.gradient, spec.mistakes)), hidden=True))
     if spec.extra is not None:
         checks += spec.extra(spec, name, rng, True)
     return checks
@@ -329,8 +329,9 @@ def _rank_alignment(spec, name, rng):
     return run
 
 
-def graph_cases(name, cases, gradient=True):
-    """Values (and, for a loss, the gradient) inside tf.function, for each Case (args (y_true, y_pred))."""
+def graph_cases(name, cases, gradient=True, mistakes=None):
+    """Values (and, for a loss, the gradient) inside tf.function, for each Case (args (y_true, y_pred));
+    `mistakes(y_true, y_pred, kwargs)`: the classic slips a wrong value may be named after."""
     def run(ctx: Context) -> Outcome:
         def judge(case: Case) -> Outcome:
             y_true, y_pred = case.args
@@ -339,8 +340,9 @@ def graph_cases(name, cases, gradient=True):
             expected, got = ctx.both("graph", **params)
             where = f"inside tf.function, on {describe_input(y_pred)}" + \
                 (f" with {_kw_text(case.kwargs)}" if case.kwargs else "")
+            slips = mistakes(y_true, y_pred, case.kwargs) if mistakes is not None else ()
             outcome = compare(expected["values"], got["values"], *tolerances(dtype), kind=case.kind + ": the values",
-                              where=where + ", the values")
+                              where=where + ", the values", mistakes=slips)
             if not outcome.passed or not gradient:
                 return outcome
             if not np.isfinite(got["grad"]).all() and np.isfinite(expected["grad"]).all():
