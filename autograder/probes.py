@@ -18,7 +18,13 @@ import numpy as np
 
 
 class ProbeError(Exception):
-    """The learner's code failed or returned something unusable (message is for the learner)."""
+    """The learner's code failed or returned something unusable (message is for the learner).
+
+    `advice` is the grader's own explanation, when the grader chose it (see `advice_for`)."""
+
+    def __init__(self, message: str = "", advice: str | None = None):
+        super().__init__(message)
+        self.advice = advice
 
 
 class Timeout(BaseException):
@@ -67,43 +73,67 @@ def _target(namespace, name):
 # --------------------------------------------------------------------------- probes
 
 def call(namespace, name, args, kwargs=None, tensors=False):
-    """fn(*args, **kwargs) with NumPy (or tensor) inputs; one array, or a list for tuples."""
+    """fn(*args, **kwargs) with NumPy (or tensor) inputs; one array, or a tuple of arrays for a tuple."""
     fn = _target(namespace, name)
     if tensors:
         args = _tensors(args)
     out = fn(*args, **(kwargs or {}))
     if isinstance(out, tuple):
-        return [as_numpy(v, f"item {i} of the returned tuple") for i, v in enumerate(out)]
+        return tuple(as_numpy(v, f"item {i} of the returned tuple") for i, v in enumerate(out))
     return as_numpy(out)
 
 
 def value(namespace, name, args, kwargs=None):
-    """fn(*args, **kwargs) returning plain data: text, a number, or a dict or list of them.
+    """fn(*args, **kwargs) returning plain data: text, a number, or a dict, list or tuple of them.
 
     For exercises whose answer is not an array: a class-weight dict, a diagnosis,
     a (threshold, precision) pair. Tensors and NumPy scalars become Python numbers;
-    dict keys become text (they travel as JSON).
+    tuples stay tuples and dict keys keep their type (text, int, float or bool), as
+    the wire carries them (autograder/wire.py).
     """
     fn = _target(namespace, name)
     return plain(fn(*args, **(kwargs or {})))
 
 
+def _number(value, what):
+    """A Python bool, int or float from a one-element number, array or tensor, or ProbeError."""
+    arr = as_numpy(value, what)
+    if arr.size != 1:
+        raise ProbeError(f"{what} has shape {arr.shape}; expected a single number")
+    number = arr.reshape(()).item()
+    kind = arr.dtype.kind
+    return bool(number) if kind == "b" else int(number) if kind in "iu" else float(number)
+
+
+def _plain_key(key, what):
+    """A dict key as str, bool, int or float (NumPy scalars, 0-d arrays and tensors converted)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (list, tuple, dict)) or key is None:
+        raise ProbeError(f"{what} has a key that is a {type(key).__name__}; use text or numbers as keys")
+    return _number(key, f"a key of {what}")
+
+
 def plain(value, what: str = "the return value", depth: int = 0):
-    """`value` as str, float, or a dict/list of those, or ProbeError saying what it was."""
+    """`value` as str, bool, int, float, or a dict/list/tuple of those, or ProbeError saying what it was.
+
+    Lists stay lists and tuples tuples; dict keys keep their type among str, bool, int and float."""
     if depth > 2:
         raise ProbeError(f"{what} is nested too deeply")
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return {str(plain(k, "a key", depth + 1) if not isinstance(k, str) else k): plain(v, f"{what}[{k!r}]", depth + 1)
-                for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            key = _plain_key(k, what)
+            if key in out:
+                raise ProbeError(f"{what} has two keys equal to {key!r}")
+            out[key] = plain(v, f"{what}[{k!r}]", depth + 1)
+        return out
     if isinstance(value, (list, tuple)):
-        return [plain(v, f"item {i} of {what}", depth + 1) for i, v in enumerate(value)]
-    arr = as_numpy(value, what)
-    if arr.size != 1:
-        raise ProbeError(f"{what} has shape {arr.shape}; expected a single number")
-    number = arr.reshape(()).item()
-    return int(number) if arr.dtype.kind in "biu" else float(number)
+        items = [plain(v, f"item {i} of {what}", depth + 1) for i, v in enumerate(value)]
+        return tuple(items) if isinstance(value, tuple) else items
+    return _number(value, what)
 
 
 class _QuietTensorFlow:
@@ -177,16 +207,28 @@ def _fit(namespace, name, x, y, kernel, bias, activation, kwargs, epochs, batch_
             "kernel": np.asarray(weights[0]), "bias": np.asarray(weights[1])}
 
 
-def loss_object(namespace, name, init_kwargs, y_true, y_pred, sample_weight=None):
-    """A Loss subclass: per-sample values from call(), the reduced value from __call__."""
+def loss_object(namespace, name, init_kwargs, y_true, y_pred, sample_weight=None, reduced=True):
+    """A Loss subclass: per-sample values from call(), the reduced value from __call__.
+
+    With `reduced=False`, __call__ is not called (so a check of call() alone does not depend on it) and
+    "reduced" is NaN."""
     import keras
     cls = _target(namespace, name)
     instance = cls(**(init_kwargs or {}))
     if not isinstance(instance, keras.losses.Loss):
         raise ProbeError(f"{name}(...) is a {type(instance).__name__}, not a keras.losses.Loss")
     per_sample = instance.call(keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred))
-    reduced = instance(y_true, y_pred, sample_weight=sample_weight)
-    return {"per_sample": as_numpy(per_sample), "reduced": as_numpy(reduced)}
+    out = as_numpy(instance(y_true, y_pred, sample_weight=sample_weight)) if reduced else np.array(np.nan)
+    return {"per_sample": as_numpy(per_sample), "reduced": out}
+
+
+def config(namespace, name, init_kwargs):
+    """get_config() alone: its plain items (numbers, text, booleans, None); from_config is not called."""
+    cls = _target(namespace, name)
+    got = cls(**(init_kwargs or {})).get_config()
+    if not isinstance(got, dict):
+        raise ProbeError(f"get_config() returned a {type(got).__name__}, not a dict")
+    return {"config": {str(k): v for k, v in got.items() if isinstance(v, (int, float, str, bool)) or v is None}}
 
 
 def config_roundtrip(namespace, name, init_kwargs, y_true, y_pred):
@@ -259,19 +301,20 @@ def metric_in_model(namespace, name, init_kwargs, x, y, kernel, bias):
     return float(metric_values[-1])
 
 
-PROBES = {f.__name__: f for f in (call, value, graph, fit, loss_object, config_roundtrip, save_load,
+PROBES = {f.__name__: f for f in (call, value, graph, fit, loss_object, config, config_roundtrip, save_load,
                                   metric_stream, metric_in_model)}
 
 # What each probe's answer looks like: a sandbox can send anything, so the grader
 # checks an answer's form before a check reads it.
 _ARRAY, _NUMBER, _TEXT, _DICT, _ARRAYS = "array", "number", "text", "dict", "arrays"
-_PLAIN_LIST = "list"
+_PLAIN = "plain"            # what `plain` returns: text, numbers, and lists, tuples and dicts of them
 ANSWER_FORMS = {
     "call": (_ARRAY, _ARRAYS),
-    "value": (_TEXT, _NUMBER, _DICT, _PLAIN_LIST),
+    "value": (_PLAIN,),
     "graph": {"values": _ARRAY, "grad": _ARRAY},
     "fit": {"loss": _ARRAY, "kernel": _ARRAY, "bias": _ARRAY},
     "loss_object": {"per_sample": _ARRAY, "reduced": _ARRAY},
+    "config": {"config": _DICT},
     "config_roundtrip": {"before": _ARRAY, "after": _ARRAY, "config": _DICT},
     "save_load": {"before": _NUMBER, "after": _NUMBER, "loaded_type": _TEXT, "config": _DICT},
     "metric_stream": {"results": _ARRAYS, "after_reset": _ARRAY, "again": _ARRAY},
@@ -279,17 +322,30 @@ ANSWER_FORMS = {
 }
 
 
+def _is_plain(value, depth=0) -> bool:
+    """Whether `value` is something `plain` could have returned."""
+    if type(value) in (str, bool, int, float):
+        return True
+    if depth >= 2:
+        return isinstance(value, (list, tuple, dict)) and not value     # plain allows these only empty
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(type(k) in (str, bool, int, float) and _is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
 def _is(value, form) -> bool:
     if form == _ARRAY:
         return isinstance(value, np.ndarray)
-    if form == _ARRAYS:
-        return isinstance(value, list) and all(isinstance(v, np.ndarray) for v in value)
+    if form == _ARRAYS:             # `call` returns a tuple of arrays, `metric_stream` a list
+        return isinstance(value, (list, tuple)) and all(isinstance(v, np.ndarray) for v in value)
     if form == _NUMBER:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if form == _TEXT:
         return isinstance(value, str)
-    if form == _PLAIN_LIST:
-        return isinstance(value, list) and not any(isinstance(v, np.ndarray) for v in value)
+    if form == _PLAIN:
+        return _is_plain(value)
     return isinstance(value, dict)
 
 
@@ -327,14 +383,20 @@ def describe_exception(exc: BaseException) -> str:
         if filename.startswith("<submission") or filename.startswith("<ipython-input") or "ipykernel_" in filename:
             where = f"line {tb.tb_lineno} of {tb.tb_frame.f_code.co_name}"
         tb = tb.tb_next
+    return f"{text} (at {where})" if where else text
+
+
+def advice_for(text: str) -> str:
+    """The grader's own explanation of a known error, from its text ("" if none). Computed in the
+    grader from the error's text, so a submission can choose among these fixed texts only."""
     if "expected to be a double tensor but is a float tensor" in text or \
             "expected to be a float tensor but is a double tensor" in text:
-        text += HINTS[0]
+        return HINTS[0]
     if "symbolic" in text and "numpy" in text.lower():
-        text += HINTS[1]
+        return HINTS[1]
     if "tensor but is a int" in text or ("but is a" in text and "expected to be a int" in text):
-        text += HINTS[2]
-    return f"{text} (at {where})" if where else text
+        return HINTS[2]
+    return ""
 
 
 # The grader's own explanations of common errors (kept, alone, where a hidden check withholds the error's text)

@@ -1,3 +1,5 @@
+# expect: F1Score:reset
+# says: reset_state() did not reset the counts
 """F1Score, right except that reset_state() does not reset the counts."""
 import keras
 from keras import ops

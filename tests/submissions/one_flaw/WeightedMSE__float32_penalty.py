@@ -1,3 +1,5 @@
+# expect: WeightedMSE:float64
+# says: mixes float32 and float64
 """WeightedMSE, right except that the weights are float32, which float64 inputs cannot mix with."""
 import keras
 from keras import ops

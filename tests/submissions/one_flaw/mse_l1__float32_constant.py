@@ -1,3 +1,5 @@
+# expect: mse_l1:float64
+# says: mixes float32 and float64
 """mse_l1, right except for a float32 weight that float64 inputs cannot mix with."""
 from keras import ops
 

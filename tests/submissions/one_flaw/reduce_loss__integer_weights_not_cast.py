@@ -1,3 +1,5 @@
+# expect: reduce_loss:integer-weights
+# says: mixes integer and float tensors
 """reduce_loss, right except that it does not cast integer weights to the losses' dtype."""
 from keras import ops
 

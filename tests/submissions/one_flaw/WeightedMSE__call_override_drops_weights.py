@@ -1,0 +1,18 @@
+# expect: WeightedMSE:reduction
+# says: the sample weights are ignored
+"""WeightedMSE, right except that it overrides __call__ and drops sample_weight (call() itself is right)."""
+import keras
+from keras import ops
+class WeightedMSE(keras.losses.Loss):
+    def __init__(self, high_penalty=2.0, name="weighted_mse", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.high_penalty = high_penalty
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(y_true, y_pred.dtype)
+        weight = ops.where(y_true > 0.5, ops.cast(self.high_penalty, y_pred.dtype), ops.cast(1.0, y_pred.dtype))
+        return ops.mean(ops.square(y_true - y_pred) * weight, axis=-1)
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        return ops.mean(self.call(y_true, y_pred))
+    def get_config(self):
+        return {**super().get_config(), "high_penalty": self.high_penalty}
