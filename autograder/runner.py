@@ -5,7 +5,9 @@ A target answers probes (`checks.Target`): the learner's live namespace
 `targets.SandboxTarget`).
 Every public check runs first, then every hidden one against the target seen
 through `Withheld`, so nothing a submission learns from a hidden input can reach
-a public check's message, and no error text of a hidden check is kept.
+a public check's message, and no error text of a hidden check is kept. The
+runner's own messages obey the same rule: a hidden check's message names no name
+the submission defined, no text it wrote, and no text a sandbox child sent.
 """
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from . import exercises, weights
 from .checks import Check, Context, Target, checks_for, failed_call
 from .probes import FatalProbeError
 from .report import Result
-from .targets import InProcess, Withheld
-from .verdict import Outcome, Problem
+from .targets import InProcess, Withheld, withheld_fatal
+from .verdict import Outcome, Problem, neutral
 
 
 class Submission(Target, Protocol):
@@ -42,9 +44,17 @@ def reference_target() -> Target:
     return _reference
 
 
-def _not_found(name, available, broken) -> Outcome:
+def _shown_names(available) -> list[str]:
+    """The submission's names fit to show (public messages only): identifiers of a sensible length."""
+    return [n for n in available if isinstance(n, str) and n.isidentifier() and len(n) <= 60]
+
+
+def _not_found(name, available, broken, hidden=False) -> Outcome:
     if broken and not available:
-        return Outcome(False, Problem.FATAL, detail=f"not run: {broken}")
+        return Outcome(False, Problem.FATAL, detail=f"not run: {withheld_fatal(broken) if hidden else broken}")
+    if hidden:          # the names are the submission's: the public checks show them
+        return Outcome(False, Problem.MISSING, detail=f"{name} not found (the public checks say more)")
+    available = _shown_names(available)
     close = difflib.get_close_matches(name, available, n=1)
     shown = sorted(n for n in available if not n[0].isupper() or any(n == ex.name for ex in exercises.EXERCISES))
     found = ", ".join(shown[:12])
@@ -53,11 +63,33 @@ def _not_found(name, available, broken) -> Outcome:
                    + (f" Your code defines: {found}." if found else " Your code defines no functions."))
 
 
-def _shortcut(name, used, outcome: Outcome) -> Outcome:
+def _shortcut(name, used, outcome: Outcome, hidden=False) -> Outcome:
+    """A hidden check names only the forbidden objects themselves (the registry's words); a public one shows
+    what the submission wrote, bounded."""
+    forbidden = exercises.exercise(name).forbidden
+    if hidden:
+        used = list(dict.fromkeys(_forbidden_name(u, forbidden) for u in used))
+    else:
+        used = [neutral(u, 80) for u in used]
     library = "Keras" if all(u.startswith("keras.") for u in used) else "library"
     why = (f"{name} calls {', '.join(used)} — the {library} {'object' if len(used) == 1 else 'objects'} "
            f"it is meant to reimplement — so {name} scores 0")
     return Outcome(False, Problem.SHORTCUT, kind=outcome.kind, detail=why)
+
+
+def _forbidden_name(used: str, forbidden) -> str:
+    """The registry's name of the forbidden object a hit stands for."""
+    if used in forbidden:
+        return used
+    last = str(used).rsplit(".", 1)[-1]
+    return next((f for f in forbidden if f.rsplit(".", 1)[-1] == last), "an object it may not call")
+
+
+def _withheld_outcome(outcome: Outcome) -> Outcome:
+    """A fatal or missing outcome met in the public pass, as hidden checks show it."""
+    if outcome.problem is Problem.FATAL:
+        return Outcome(False, Problem.FATAL, kind=outcome.kind, detail=withheld_fatal(outcome.detail))
+    return outcome
 
 
 def plan(name: str, seed: int | None, overrides: weights.Overrides | None = None) -> list[Check]:
@@ -94,14 +126,14 @@ def run_exercises(names, target: Submission, seed: int | None = None, static_sho
                 before_hidden()
         asked = Withheld(target) if hidden else target
         for name in names:
-            missing = None if name in available else _not_found(name, available, target.broken)
+            missing = None if name in available else _not_found(name, available, target.broken, hidden)
             for i, check in enumerate(plans[name]):
                 if check.hidden != hidden:
                     continue
                 if missing is not None:
                     outcome = missing
                 elif name in fatal:
-                    outcome = fatal[name]
+                    outcome = _withheld_outcome(fatal[name]) if hidden else fatal[name]
                 else:
                     ctx = Context(target=asked, reference=reference, exercise=name, hidden=hidden)
                     try:
@@ -120,6 +152,6 @@ def run_exercises(names, target: Submission, seed: int | None = None, static_sho
             if outcome is None:
                 continue
             if used:
-                outcome = _shortcut(name, used, outcome)
+                outcome = _shortcut(name, used, outcome, check.hidden)
             results.append(scored(ex, check, total, outcome))
     return results

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from . import exercises, probes, references, wire
 from .probes import FatalProbeError, ProbeError
 from .sandbox import SandboxError, Zygote
+from .verdict import neutral
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,19 @@ class InProcess:
         return sorted(self.tripwires.hits.get(name, ())) if self.tripwires else []
 
 
+_CHILD_TEXT = re.compile(r"(unreadable answer) \(.*", re.S)
+
+
+def withheld_fatal(text: str) -> str:
+    """A fatal error's text as a hidden check may show it: the grader's sentence, without what the sandbox
+    child sent (an unreadable answer's details are the child's bytes)."""
+    return neutral(_CHILD_TEXT.sub(r"\1", str(text)), 200)
+
+
 class Withheld:
-    """The target as hidden checks see it: an error's text comes from the submission, which could
-    carry hidden inputs back, so only the grader's own advice about it is kept."""
+    """The target as hidden checks see it: an error's text comes from the submission, which could carry
+    hidden inputs back, so only the grader's own advice about it (one of `probes.HINTS`, chosen here from
+    the error's text) and the grader's fatal sentences are kept."""
 
     def __init__(self, target: Target):
         self.target = target
@@ -66,11 +78,11 @@ class Withheld:
     def probe(self, op, name, **params):
         try:
             return self.target.probe(op, name, **params)
-        except FatalProbeError:
-            raise                       # the grader's own words: stopped, died, timed out
+        except FatalProbeError as exc:
+            raise FatalProbeError(withheld_fatal(exc)) from None
         except probes.ProbeError as exc:
             advice = exc.advice if exc.advice is not None else probes.advice_for(str(exc))
-            raise probes.ProbeError("", advice=advice) from None
+            raise probes.ProbeError("", advice=advice if advice in probes.HINTS else "") from None
 
 
 class SandboxTarget:

@@ -75,6 +75,7 @@ PASSED = Outcome(True)
 # --------------------------------------------------------------------------- rendering
 
 MAX_SHOWN = 300             # characters of anything the submission produced, in a public message
+MAX_HIDDEN = 590            # characters of a hidden check's message (the grader's words only), at most
 
 
 def neutral(text: object, limit: int = MAX_SHOWN) -> str:
@@ -163,4 +164,4 @@ def render(o: Outcome, hidden: bool) -> str:
         text += o.advice if o.advice.startswith(" ") else f" — {o.advice}"
     if o.slip:
         text += f". Looks like {o.slip}"
-    return text
+    return neutral(text, MAX_HIDDEN) if hidden else text
