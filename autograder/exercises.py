@@ -54,6 +54,16 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("09", "09_diagnosing_training", "Diagnosing training"),
 )
 
+# The sentence every chapter-02 exercise ends with, property by property.
+REGRESSION_STATES = {
+    'values': 'its values on float32 batches (one value per sample)',
+    'edges': 'the edge cases (zero error, errors of 1000 and more, a single output per sample)',
+    'float64': 'float64 inputs give float64-accurate values and a float64 result',
+    'rank3': 'inputs of rank 3 give one value per sample',
+    'rank-alignment': '`y_true` of shape `(n,)` with `y_pred` of shape `(n, 1)` lined up as Keras does',
+    'graph': 'the values and gradient inside `tf.function`',
+    'fit': 'training with `model.compile(loss=...)` and `fit`'}
+
 EXERCISES: tuple[Exercise, ...] = (
     Exercise('binary_accuracy', '01', points=10,
              hint='Threshold the scores (strictly above counts as 1), compare with y_true, and return '
@@ -77,14 +87,7 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='keras.losses.mean_squared_error',
              checks='losses.MSE',
              forbidden=('keras.losses.mean_squared_error', 'keras.losses.MeanSquaredError'),
-             states={
-                     'values': 'its values on float32 batches (one value per sample)',
-                     'edges': 'the edge cases (zero error, errors of 1000 and more, a single output per sample)',
-                     'float64': 'float64 inputs give float64-accurate values and a float64 result',
-                     'rank3': 'inputs of rank 3 give one value per sample',
-                     'rank-alignment': '`y_true` of shape `(n,)` with `y_pred` of shape `(n, 1)` lined up as Keras does',
-                     'graph': 'the values and gradient inside `tf.function`',
-                     'fit': 'training with `model.compile(loss=...)` and `fit`'}),
+             states=REGRESSION_STATES),
     Exercise('mae', '02', points=10,
              hint='Line up the ranks first, as Keras does: if one input has shape (n,) and the other (n, 1), '
              'expand the (n,) one with keras.ops.expand_dims(x, -1). '
@@ -93,14 +96,7 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='keras.losses.mean_absolute_error',
              checks='losses.MAE',
              forbidden=('keras.losses.mean_absolute_error', 'keras.losses.MeanAbsoluteError'),
-             states={
-                     'values': 'its values on float32 batches (one value per sample)',
-                     'edges': 'the edge cases (zero error, errors of 1000 and more, a single output per sample)',
-                     'float64': 'float64 inputs give float64-accurate values and a float64 result',
-                     'rank3': 'inputs of rank 3 give one value per sample',
-                     'rank-alignment': '`y_true` of shape `(n,)` with `y_pred` of shape `(n, 1)` lined up as Keras does',
-                     'graph': 'the values and gradient inside `tf.function`',
-                     'fit': 'training with `model.compile(loss=...)` and `fit`'}),
+             states=REGRESSION_STATES),
     Exercise('huber', '02', points=10,
              hint='Line up the ranks first, as Keras does: if one input has shape (n,) and the other (n, 1), '
              'expand the (n,) one with keras.ops.expand_dims(x, -1). '
@@ -110,14 +106,7 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='keras.losses.huber',
              checks='losses.HUBER',
              forbidden=('keras.losses.huber', 'keras.losses.Huber'),
-             states={
-                     'values': 'its values on float32 batches (one value per sample)',
-                     'edges': 'the edge cases (zero error, errors of 1000 and more, a single output per sample)',
-                     'float64': 'float64 inputs give float64-accurate values and a float64 result',
-                     'rank3': 'inputs of rank 3 give one value per sample',
-                     'rank-alignment': '`y_true` of shape `(n,)` with `y_pred` of shape `(n, 1)` lined up as Keras does',
-                     'graph': 'the values and gradient inside `tf.function`',
-                     'fit': 'training with `model.compile(loss=...)` and `fit`',
+             states={**REGRESSION_STATES,
                      'option:delta': 'It must equal `keras.losses.huber` for any `delta`'}),
     Exercise('log_cosh', '02', points=10,
              hint='Line up the ranks first, as Keras does: if one input has shape (n,) and the other (n, 1), '
@@ -128,14 +117,7 @@ EXERCISES: tuple[Exercise, ...] = (
              reference='keras.losses.log_cosh',
              checks='losses.LOG_COSH',
              forbidden=('keras.losses.log_cosh', 'keras.losses.LogCosh'),
-             states={
-                     'values': 'its values on float32 batches (one value per sample)',
-                     'edges': 'the edge cases (zero error, errors of 1000 and more, a single output per sample)',
-                     'float64': 'float64 inputs give float64-accurate values and a float64 result',
-                     'rank3': 'inputs of rank 3 give one value per sample',
-                     'rank-alignment': '`y_true` of shape `(n,)` with `y_pred` of shape `(n, 1)` lined up as Keras does',
-                     'graph': 'the values and gradient inside `tf.function`',
-                     'fit': 'training with `model.compile(loss=...)` and `fit`'}),
+             states=REGRESSION_STATES),
     Exercise('binary_crossentropy', '03', points=10,
              hint='Smooth the labels first (y*(1 - s) + 0.5*s). Clip probabilities to [epsilon, 1 - epsilon] '
              'before the log; with from_logits use the stable form max(x, 0) - x*y + log(1 + exp(-|x|)). '
