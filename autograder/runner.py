@@ -59,7 +59,7 @@ def _not_found(name, available, broken, hidden=False) -> Outcome:
     shown = sorted(n for n in available if not n[0].isupper() or any(n == ex.name for ex in exercises.EXERCISES))
     found = ", ".join(shown[:12])
     return Outcome(False, Problem.MISSING,
-                   detail=f"{name} not found" + (f" — did you mean {close[0]}?" if close else "")
+                   detail=f"{name} not found" + (f" — did you mean {close[0]}?" if close else ".")
                    + (f" Your code defines: {found}." if found else " Your code defines no functions."))
 
 
