@@ -100,8 +100,12 @@ def grade_many(paths, out_dir, chapter=None, seed=None, jobs=1, progress=None, m
         try:
             report = grade_one(path, zygote, reference, chapter, seed, overrides=overrides, limits=limits)
         except Exception as exc:          # a grader bug must not stop the batch
+            # its text may quote what a submission sent: the instructor's terminal gets it, neutralised; the
+            # learner's files only the exception's type
+            print(f"grade: internal error on {neutral(Path(path).name, 80)}: {neutral(repr(exc), 500)}",
+                  file=sys.stderr, flush=True)
             report = Report(Path(path), chapter, status=Status.NOT_RUN,
-                            detail=f"internal error {type(exc).__name__}: {exc}")
+                            detail=f"internal error ({type(exc).__name__}); the grader's output says more")
         with lock:
             done[0] += 1
             if show:
