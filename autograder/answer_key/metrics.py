@@ -8,14 +8,20 @@ from keras import ops
 import numpy as np
 
 
-def confusion_counts(y_true, y_pred, threshold=0.5, sample_weight=None):
-    """Keras' TruePositives, FalsePositives, FalseNegatives and TrueNegatives, on every element."""
+def _flat(y_true, y_pred, threshold, sample_weight):
+    """Every element one prediction: flat float32 labels, scores and weights, and Keras' `thresholds`."""
     y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1,))
     y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1,))
     if sample_weight is not None:
         sample_weight = ops.broadcast_to(ops.reshape(ops.convert_to_tensor(sample_weight, "float32"), (-1,)),
                                          ops.shape(y_pred))
     thresholds = list(threshold) if isinstance(threshold, (list, tuple)) else threshold
+    return y_true, y_pred, sample_weight, thresholds
+
+
+def confusion_counts(y_true, y_pred, threshold=0.5, sample_weight=None):
+    """Keras' TruePositives, FalsePositives, FalseNegatives and TrueNegatives, on every element."""
+    y_true, y_pred, sample_weight, thresholds = _flat(y_true, y_pred, threshold, sample_weight)
     counts = []
     for cls in (keras.metrics.TruePositives, keras.metrics.FalsePositives,
                 keras.metrics.FalseNegatives, keras.metrics.TrueNegatives):
@@ -27,12 +33,7 @@ def confusion_counts(y_true, y_pred, threshold=0.5, sample_weight=None):
 
 def precision_recall_f1(y_true, y_pred, threshold=0.5, sample_weight=None):
     """Keras' Precision and Recall at the threshold(s), and f1 = 2·p·r / (p + r) (0.0 when p + r is 0)."""
-    y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1,))
-    y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1,))
-    if sample_weight is not None:
-        sample_weight = ops.broadcast_to(ops.reshape(ops.convert_to_tensor(sample_weight, "float32"), (-1,)),
-                                         ops.shape(y_pred))
-    thresholds = list(threshold) if isinstance(threshold, (list, tuple)) else threshold
+    y_true, y_pred, sample_weight, thresholds = _flat(y_true, y_pred, threshold, sample_weight)
     precision = keras.metrics.Precision(thresholds=thresholds)
     recall = keras.metrics.Recall(thresholds=thresholds)
     for metric in (precision, recall):
