@@ -12,7 +12,7 @@ import io
 import json
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -35,14 +35,17 @@ class Result:
     max_score: float
     hidden: bool
     outcome: Outcome
+    message: str = field(init=False)
+
+    def __post_init__(self):
+        # rendered once; then what the submission returned is dropped (a batch keeps every report until
+        # its files are written, and a reply may be megabytes)
+        self.message = render(self.outcome, self.hidden)
+        self.outcome = replace(self.outcome, got=None, expected=None)
 
     @property
     def passed(self) -> bool:
         return self.outcome.passed
-
-    @property
-    def message(self) -> str:
-        return render(self.outcome, self.hidden)
 
     @property
     def label(self) -> str:

@@ -221,7 +221,7 @@ class Child:
         try:
             self.sock.settimeout(timeout)
             wire.send(self.sock, message)
-            return wire.recv(self.sock)
+            return wire.recv(self.sock, timeout=timeout)
         except socket.timeout:
             self.kill()
             raise SandboxError(f"no answer within {timeout:.0f} s", timeout=True) from None
@@ -240,8 +240,12 @@ class Child:
             wire.send(self.sock, {"op": "load", "cells": cells, "forbidden": forbidden,
                                   "cell_seconds": cell_seconds})
             while True:
-                self.sock.settimeout(max(0.5, min(cell_seconds + 5, deadline - time.monotonic())))
-                message = wire.recv(self.sock)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise socket.timeout()       # the budget is a wall, however the child paces its messages
+                message = wire.recv(self.sock, timeout=min(cell_seconds + 5, left))
+                if not isinstance(message, dict):
+                    raise wire.WireError("unexpected message while loading")
                 if message.get("event") == "cell":
                     current = message.get("index")
                 elif message.get("event") == "loaded":

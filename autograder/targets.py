@@ -28,7 +28,10 @@ class Limits:
     """Time limits of one submission, in seconds."""
     call: int = 20              # one probe
     cell: int = 30              # one top-level cell
-    submission: int = 240       # everything for one submission
+    submission: int = 240       # everything for one submission: a wall, kept by the grader's clock
+
+
+CALL_GRACE = 2                  # seconds a call may overrun its limit before the grader ends its process
 
 
 class InProcess:
@@ -168,17 +171,32 @@ class SandboxTarget:
             return []
         return self.names_seen
 
+    def _out_of_time(self):
+        """Past the submission's budget: end its process; nothing more is asked or credited."""
+        self.broken = self.broken or f"the submission's time limit ({self.limits.submission} s) was reached"
+        self.close()
+        raise FatalProbeError(self.broken)
+
     def probe(self, op, name, **params):
         if self._remaining() <= 0:
-            self.broken = self.broken or f"the submission's time limit ({self.limits.submission} s) was reached"
+            self._out_of_time()
         self._ensure()
+        # The child's own alarm stops a slow call politely; the wall is this socket's timeout, kept here
+        # (the submission can replace its signal handlers, never this process's clock).
         seconds = min(self.limits.call, max(1, int(self._remaining())))
+        wall = min(seconds + CALL_GRACE, self._remaining())
+        if wall <= 0:
+            self._out_of_time()
         try:
             reply = self.child.request({"op": "probe", "probe": op, "name": name, "params": params,
-                                        "seconds": seconds}, timeout=seconds + 10)
+                                        "seconds": seconds}, timeout=wall)
         except SandboxError as exc:
             self._forget_child()
+            if self._remaining() <= 0:
+                self._out_of_time()
             raise FatalProbeError(f"{name} {'did not answer: ' if exc.timeout else ''}{exc}") from None
+        if self._remaining() <= 0:          # an answer that came after the budget is not credited
+            self._out_of_time()
         if not isinstance(reply, dict):
             raise ProbeError("the submission's process sent an unexpected answer")
         if reply.get("ok"):
@@ -190,10 +208,10 @@ class SandboxTarget:
         raise ProbeError(str(reply.get("error", "failed"))[:1500])
 
     def shortcut_hits(self, name):
-        if self.child is None:
+        if self.child is None or self._remaining() <= 0:
             return []
         try:
-            reply = self.child.request({"op": "hits", "name": name}, timeout=10)
+            reply = self.child.request({"op": "hits", "name": name}, timeout=min(10, self._remaining()))
         except SandboxError:
             self._forget_child()
             return []

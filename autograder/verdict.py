@@ -19,6 +19,7 @@ nor a hidden input, whatever their type.
 from __future__ import annotations
 
 import math
+import reprlib
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -76,6 +77,7 @@ PASSED = Outcome(True)
 
 MAX_SHOWN = 300             # characters of anything the submission produced, in a public message
 MAX_HIDDEN = 590            # characters of a hidden check's message (the grader's words only), at most
+MAX_PUBLIC = 1500           # characters of a public check's message, at most
 
 
 def neutral(text: object, limit: int = MAX_SHOWN) -> str:
@@ -109,7 +111,13 @@ def short(value, n: int = 4) -> str:
         inner = ", ".join(short(v, n) for v in value[:4])
         return ("(" if isinstance(value, tuple) else "[") + inner + (", …" if len(value) > 4 else "") + \
             (")" if isinstance(value, tuple) else "]")
-    return repr(value)
+    return _REPR.repr(value)
+
+
+_REPR = reprlib.Repr()           # a bounded repr: a reply of megabytes is never turned into text whole
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = MAX_SHOWN
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 12
+_REPR.maxlevel = 4
 
 
 def _text(value):
@@ -164,4 +172,4 @@ def render(o: Outcome, hidden: bool) -> str:
         text += o.advice if o.advice.startswith(" ") else f" — {o.advice}"
     if o.slip:
         text += f". Looks like {o.slip}"
-    return neutral(text, MAX_HIDDEN) if hidden else text
+    return neutral(text, MAX_HIDDEN if hidden else MAX_PUBLIC)

@@ -17,7 +17,8 @@ text key such as "__nd__") travels in the pair form, so no key of a learner's
 dict can be mistaken for a marker. On arrival every marker object must have
 exactly its own fields, and any other object must hold no marker name.
 
-The receiving side is bounded: MAX_MESSAGE bytes, MAX_NODES values (JSON values
+Nothing a sender wrote is quoted in an error: a refused message is described in
+the receiver's words only. The receiving side is bounded: MAX_MESSAGE bytes, MAX_NODES values (JSON values
 and keys, counted in the raw text before it is parsed, so millions of tiny
 objects are refused before they are built), and MAX_DEPTH levels of nesting.
 """
@@ -29,13 +30,15 @@ import json
 import re
 import socket
 import struct
+import time
 
 import numpy as np
 
-MAX_MESSAGE = 64 * 1024 * 1024          # a reply larger than this is refused
-MAX_NODES = 1_000_000                   # values (and keys) in one message
+MAX_MESSAGE = 16 * 1024 * 1024          # a message larger than this is refused
+MAX_NODES = 250_000                     # values (and keys) in one message
 MAX_DEPTH = 100                         # nesting of lists, tuples and dicts (arrays excluded)
 _NUMERIC_KINDS = "biuf"                 # bool, int, unsigned, float
+_DTYPE = re.compile(r"[<>|=]?(b1|[iu][1248]|f[248])")      # the array dtypes accepted on arrival
 
 _ND, _TUPLE, _DICT = "__nd__", "__tuple__", "__dict__"
 MARKERS = frozenset((_ND, _TUPLE, _DICT))
@@ -124,9 +127,9 @@ def _array(value):
     if not isinstance(data, str) or not isinstance(dtype, str) or not isinstance(shape, list) or \
             not all(type(n) is int and n >= 0 for n in shape):
         raise WireError("malformed message: an array record's fields have the wrong types")
+    if not _DTYPE.fullmatch(dtype):
+        raise WireError("refused an array whose dtype is not a plain numeric one")
     dtype = np.dtype(dtype)
-    if dtype.kind not in _NUMERIC_KINDS:
-        raise WireError(f"refused an array of dtype {dtype}")
     raw = base64.b64decode(data, validate=True)
     if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
         raise WireError("array size does not match its shape")
@@ -160,7 +163,7 @@ def _decode(value, depth=0):
         if not isinstance(key, _KEY_TYPES):
             raise WireError(f"malformed message: a dict key of type {type(key).__name__}")
         if key in out:
-            raise WireError(f"malformed message: the dict key {key!r} is given twice")
+            raise WireError("malformed message: a dict key is given twice")
         out[key] = _decode(pair[1], depth + 1)
     return out
 
@@ -178,7 +181,7 @@ def loads(body: bytes):
     try:
         return _decode(json.loads(body.decode("utf-8"), object_pairs_hook=_unique_pairs))
     except (ValueError, TypeError, KeyError, UnicodeDecodeError, OverflowError, binascii.Error) as exc:
-        raise WireError(f"malformed message: {exc}") from None
+        raise WireError(f"malformed message ({type(exc).__name__})") from None
     except RecursionError:
         raise WireError("malformed message: nested too deeply") from None
 
@@ -187,9 +190,16 @@ def send(sock: socket.socket, message) -> None:
     sock.sendall(dumps(message))
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
+def _recv_exact(sock: socket.socket, n: int, deadline: float | None = None) -> bytes:
+    """`n` bytes, by `deadline` (time.monotonic()) when given: a sender trickling bytes just inside
+    the socket's timeout cannot stretch the wait."""
     chunks, got = [], 0
     while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout("no complete message in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(n - got, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")
@@ -198,8 +208,10 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
     return b"".join(chunks)
 
 
-def recv(sock: socket.socket, limit: int = MAX_MESSAGE):
-    (size,) = struct.unpack("!I", _recv_exact(sock, 4))
+def recv(sock: socket.socket, limit: int = MAX_MESSAGE, timeout: float | None = None):
+    """One message; with `timeout`, the whole message must arrive within that many seconds."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    (size,) = struct.unpack("!I", _recv_exact(sock, 4, deadline))
     if size > limit:
-        raise WireError(f"message of {size} bytes is over the {limit}-byte limit")
-    return loads(_recv_exact(sock, size))
+        raise WireError(f"a message over the {limit}-byte limit")
+    return loads(_recv_exact(sock, size, deadline))
