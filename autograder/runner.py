@@ -93,8 +93,9 @@ def _withheld_outcome(outcome: Outcome) -> Outcome:
 
 
 def plan(name: str, seed: int | None, overrides: weights.Overrides | None = None) -> list[Check]:
-    """The checks of one exercise, with the course's weights."""
-    return weights.apply(checks_for(name, seed), overrides)
+    """The checks of one exercise, each weight its share of the exercise's points (`weights.shares`:
+    the course's weights, hidden checks carrying half)."""
+    return weights.shares(weights.apply(checks_for(name, seed), overrides))
 
 
 def scored(ex, check: Check, total_weight: float, outcome: Outcome) -> Result:

@@ -7,7 +7,10 @@ key's public check and its hidden twin both take that weight:
     values = 4
     ties = 1
 
-An exercise's points are shared among its checks in proportion to their weights.
+An exercise's points are shared among its checks by `shares`: when it has hidden
+checks, they carry half of its points and its public checks the other half (so a
+file that only reproduces the published answers can earn at most half); within
+each half, checks share in proportion to their keys' weights.
 """
 from __future__ import annotations
 
@@ -55,4 +58,21 @@ def apply(checks: list, overrides: Overrides | None) -> list:
         mine = overrides.get(check.exercise, {})
         if check.key in mine:
             check.weight = mine[check.key]
+    return checks
+
+
+HIDDEN_SHARE = 0.5          # of an exercise's points, carried by its hidden checks when it has any
+
+
+def shares(checks: list) -> list:
+    """The checks with each weight turned into its share of the exercise's points: the hidden checks
+    share HIDDEN_SHARE, the public ones the rest, each group in proportion to its weights. Without
+    hidden checks (a self-check) the public ones share everything in the same proportions."""
+    public = [c for c in checks if not c.hidden]
+    hidden = [c for c in checks if c.hidden]
+    groups = [(public, 1.0 - HIDDEN_SHARE), (hidden, HIDDEN_SHARE)] if hidden else [(public, 1.0)]
+    for group, share in groups:
+        total = sum(c.weight for c in group)
+        for check in group:
+            check.weight = share * check.weight / total if total else 0.0
     return checks

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import weights
+from autograder import exercises, weights
 from autograder.runner import plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,9 +20,32 @@ def _course(tmp_path, text):
 
 def test_a_course_file_changes_the_weight_of_a_key_and_its_hidden_twin(tmp_path):
     overrides = weights.load(_course(tmp_path, "[mse]\ngraph = 7\n"))
-    checks = plan("mse", 0, overrides)
-    assert {c.weight for c in checks if c.key == "graph"} == {7.0}
-    assert {c.weight for c in checks if c.key == "values"} == {c.weight for c in plan("mse", 0) if c.key == "values"}
+    weight = {(c.key, c.hidden): c.weight for c in plan("mse", 0, overrides)}
+    default = {(c.key, c.hidden): c.weight for c in plan("mse", 0)}
+    for hidden in (False, True):       # graph now weighs 7/4 of values, in the public and in the hidden half
+        assert weight[("graph", hidden)] / weight[("values", hidden)] == pytest.approx(7 / 4)
+        assert default[("graph", hidden)] / default[("values", hidden)] == pytest.approx(1 / 4)
+
+
+@pytest.mark.parametrize("name", [ex.name for ex in exercises.EXERCISES])
+@pytest.mark.parametrize("seed", [0, 7, 2**31 - 1])
+def test_hidden_checks_carry_half_of_every_exercises_points_under_every_seed(name, seed):
+    checks = plan(name, seed)
+    assert sum(c.weight for c in checks if c.hidden) == pytest.approx(0.5)
+    assert sum(c.weight for c in checks) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("name", [ex.name for ex in exercises.EXERCISES])
+def test_the_shares_of_the_checks_do_not_depend_on_the_seed(name):
+    shares = [{(c.key, c.hidden): c.weight for c in plan(name, seed)} for seed in (1, 2, 3)]
+    assert shares[0] == shares[1] == shares[2]
+
+
+def test_a_self_check_shares_all_points_among_the_public_checks_in_the_same_proportions():
+    public = {c.key: c.weight for c in plan("mse", None)}
+    graded = {c.key: c.weight for c in plan("mse", 0) if not c.hidden}
+    assert sum(public.values()) == pytest.approx(1.0)
+    assert all(public[k] == pytest.approx(2 * graded[k]) for k in public)
 
 
 @pytest.mark.parametrize("text,words", [("[nope]\nvalues = 1\n", "no exercise"),
