@@ -36,6 +36,7 @@ MEMORY_HEADROOM = 3 * 1024 ** 3        # bytes of address space per process beyo
 CPU_SECONDS = 600                      # CPU seconds per process
 FILE_BYTES = 64 * 1024 * 1024          # the largest file a submission may write
 OUTPUT_BYTES = 64 * 1024               # printed output kept (the rest is dropped)
+OPEN_FILES = 128                       # descriptors per process (isolated: times SUBMISSION_PIDS per submission)
 SANDBOX_UID = 65534                    # not isolated: "nobody", when the grader is root and nobody can read Python
 START_SECONDS = 120
 _PASSED_ON = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")   # the only variables the zygote gets
@@ -82,7 +83,7 @@ class Zygote:
 
     def _config(self) -> dict:
         return {"isolated": self.isolated, "cpu_seconds": CPU_SECONDS, "file_bytes": FILE_BYTES,
-                "memory_headroom": MEMORY_HEADROOM, "output_bytes": OUTPUT_BYTES,
+                "memory_headroom": MEMORY_HEADROOM, "output_bytes": OUTPUT_BYTES, "open_files": OPEN_FILES,
                 "tmp_bytes": isolation.TMP_BYTES, "shm_bytes": isolation.SHM_BYTES,
                 "tmp_inodes": isolation.TMP_INODES, "as_nobody": not self.isolated and runs_as_sandbox_user()}
 

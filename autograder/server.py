@@ -153,7 +153,7 @@ def _set_limits():
     status = open("/proc/self/status").read() if os.path.exists("/proc/self/status") else ""
     vm = next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize")), 0)
     limits = [(resource.RLIMIT_CPU, _CONFIG["cpu_seconds"]), (resource.RLIMIT_FSIZE, _CONFIG["file_bytes"]),
-              (resource.RLIMIT_CORE, 0)]
+              (resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, _CONFIG.get("open_files", 128))]
     if vm:
         limits.append((resource.RLIMIT_AS, vm + _CONFIG["memory_headroom"]))
     for which, value in limits:
@@ -166,6 +166,52 @@ def _set_limits():
 def _close_other_fds(keep: int):
     os.closerange(3, keep)
     os.closerange(keep + 1, 1 << 16)
+
+
+# A seccomp filter refusing new user and cgroup namespaces (x86_64): with a user namespace of its own a
+# process holds every capability inside it, which opens much of the kernel to it. clone and unshare are
+# refused (EPERM) when asked for either; clone3, whose flags a filter cannot read, is answered ENOSYS, so
+# the C library falls back to clone; x32 system calls are refused.
+_CLONE_NEWUSER, _CLONE_NEWCGROUP = 0x10000000, 0x02000000
+_AUDIT_ARCH_X86_64, _X32_BIT = 0xC000003E, 0x40000000
+_NR_CLONE, _NR_UNSHARE, _NR_CLONE3 = 56, 272, 435
+_LD_ABS, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
+_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 22, 2
+
+
+class _Filter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+
+
+class _Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_Filter))]
+
+
+def _no_new_namespaces():
+    """Install the filter (after no_new_privs); elsewhere than x86_64 nothing is installed."""
+    if os.uname().machine != "x86_64":
+        return
+    import errno
+    program = [
+        (_LD_ABS, 0, 0, 4),                                  # the architecture
+        (_JEQ, 1, 0, _AUDIT_ARCH_X86_64),
+        (_RET, 0, 0, _ERRNO | errno.EPERM),
+        (_LD_ABS, 0, 0, 0),                                  # the system call's number
+        (_JGE, 0, 1, _X32_BIT),
+        (_RET, 0, 0, _ERRNO | errno.ENOSYS),
+        (_JEQ, 0, 1, _NR_CLONE3),
+        (_RET, 0, 0, _ERRNO | errno.ENOSYS),
+        (_JEQ, 1, 0, _NR_CLONE),
+        (_JEQ, 0, 3, _NR_UNSHARE),
+        (_LD_ABS, 0, 0, 16),                                 # the flags (low half of the first argument)
+        (_JSET, 0, 1, _CLONE_NEWUSER | _CLONE_NEWCGROUP),
+        (_RET, 0, 0, _ERRNO | errno.EPERM),
+        (_RET, 0, 0, _ALLOW),
+    ]
+    filters = (_Filter * len(program))(*[_Filter(*f) for f in program])
+    prog = _Program(len(program), filters)
+    _check(_libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "seccomp")
 
 
 def _confine_isolated(sock, spec):
@@ -187,6 +233,7 @@ def _confine_isolated(sock, spec):
     os.chown(workdir, uid, uid)
     _set_limits()
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _no_new_namespaces()
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
@@ -198,6 +245,8 @@ def _confine_plain(spec):
     """Not isolated: a session of its own, limits, a fresh folder, and "nobody" when allowed."""
     os.setsid()
     _set_limits()
+    _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _no_new_namespaces()
     workdir = tempfile.mkdtemp(prefix="child-", dir=_WORKROOT)
     if _CONFIG.get("as_nobody"):
         try:

@@ -451,3 +451,40 @@ def test_closing_the_zygote_leaves_no_cgroup_and_no_process(own_zygote):
     own_zygote.close()
     assert not any(folder.exists() for folder in folders)
     assert process_is_gone(python)
+
+
+# --------------------------------------------------------------------------- per-submission limits (issue 20)
+
+NAMESPACE_TRY = '''import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+refused = 0
+for flag in (0x10000000, 0x02000000, 0x10000000 | 0x20000):     # a user, a cgroup, a user + mount namespace
+    if libc.unshare(flag) != 0:
+        refused += 1
+pid = os.fork()                                                   # forking and threads still work
+if pid == 0:
+    os._exit(7)
+_, status = os.waitpid(pid, 0)
+import threading
+seen = []
+thread = threading.Thread(target=lambda: seen.append(1))
+thread.start()
+thread.join()
+return refused * 100 + os.waitstatus_to_exitcode(status) * 10 + len(seen)'''
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the namespace filter is installed on x86_64 only")
+def test_a_child_cannot_create_user_or_cgroup_namespaces_but_can_fork_and_start_threads(zygote):
+    assert run_in_a_child(zygote, NAMESPACE_TRY) == 3 * 100 + 7 * 10 + 1
+
+
+def test_a_process_of_a_submission_holds_at_most_open_files_descriptors(zygote):
+    from autograder import sandbox
+    opened = run_in_a_child(zygote, "import os, resource\n"
+                                    "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+                                    "try:\n    resource.setrlimit(resource.RLIMIT_NOFILE, (hard * 4, hard * 4))\n"
+                                    "except (ValueError, OSError):\n    pass\n"
+                                    "fds = []\ntry:\n    for _ in range(5000):\n        fds.append(os.open('/dev/null', os.O_RDONLY))\n"
+                                    "except OSError:\n    pass\nreturn len(fds)")
+    assert 0 < opened <= sandbox.OPEN_FILES
+
