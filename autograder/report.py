@@ -12,6 +12,8 @@ import io
 import json
 import os
 import secrets
+import sys
+import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -69,6 +71,11 @@ class Report:
     seconds: float = 0.0
     load_seconds: float = 0.0
     peak_memory: int = 0
+    name: str = ""                 # its name in the batch (`batch_names`): its row and its folder
+
+    @property
+    def label(self) -> str:
+        return self.name or self.submission.name
 
     @property
     def ok(self) -> bool:
@@ -169,10 +176,24 @@ def _atomic_write(folder_fd: int, name: str, text: str):
     os.replace(tmp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
 
 
-def _cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = neutral(text, 300)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def escaped(text: str) -> str:
+    """`text` with every control, format or unpaired character (and the backslash) written as an escape:
+    one line, always encodable, and two different texts never look the same."""
+    out = []
+    for ch in str(text):
+        if ch == "\\" or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000
+                       else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _cell(text: str, limit: int | None = 300) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP: a leading = + - @, and
+    the quote this adds, get a quote in front)."""
+    text = neutral(text, limit) if limit else escaped(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "'") else text
 
 
 def grades_csv(reports: list[Report]) -> str:
@@ -182,29 +203,58 @@ def grades_csv(reports: list[Report]) -> str:
     writer.writerow(["submission", *columns, "total", "max_total", "status"])
     for report in reports:
         points = report.points()
-        writer.writerow([_cell(report.submission.name), *[f"{points[c]:g}" if c in points else "" for c in columns],
+        writer.writerow([_cell(report.label, None), *[f"{points[c]:g}" if c in points else "" for c in columns],
                          f"{report.total():g}", f"{report.max_total():g}", _cell(report.status_text)])
     return buf.getvalue()
 
 
+def batch_names(paths) -> list[str]:
+    """Each submission's name in a batch: its path below the folder that holds them all
+    (`alice/05_imbalanced_data.ipynb` beside `bob/...`; just the file's name when they share a folder).
+    Different files get different names; the same file given twice, the same name."""
+    absolute = [os.path.abspath(p) for p in paths]
+    if not absolute:
+        return []
+    root = os.path.commonpath([os.path.dirname(a) for a in absolute])
+    return [os.path.relpath(a, root) for a in absolute]
+
+
+SUBMISSIONS = "submissions"        # DIR/submissions/<name>/results.json, beside DIR/grades.csv
+
+
 def write_outputs(reports: list[Report], out_dir: Path, visibility: Visibility = Visibility()):
-    """DIR/grades.csv and DIR/<stem>/results.json, each written atomically, never through a link."""
-    stems: dict[str, int] = {}
+    """DIR/grades.csv and DIR/submissions/<name>/results.json (`<name>` as in `batch_names`, so every
+    submission has its own folder and none can be a batch-level file), each written atomically, never
+    through a link. A results.json that cannot be written is reported and skipped: grades.csv is always
+    written, with every row."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out_fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
     try:
+        written = set()
         for report in reports:
-            stem = report.submission.stem
-            stem = stem if stem.strip(".") else f"_{stem}"
-            stems[stem] = stems.get(stem, 0) + 1
-            folder = stem if stems[stem] == 1 else f"{stem}-{stems[stem]}"
-            folder_fd = _folder(out_fd, folder)
+            name = report.label
+            if name in written:
+                continue
+            written.add(name)
             try:
-                _atomic_write(folder_fd, "results.json",
-                              json.dumps(gradescope(report, visibility), indent=2) + "\n")
-            finally:
-                os.close(folder_fd)
+                _write_results(out_fd, name, json.dumps(gradescope(report, visibility), indent=2) + "\n")
+            except OSError as exc:
+                print(f"grade: could not write the results of {escaped(name)}: {escaped(str(exc))}", file=sys.stderr)
         _atomic_write(out_fd, "grades.csv", grades_csv(reports))
     finally:
         os.close(out_fd)
+
+
+def _write_results(out_fd: int, name: str, text: str):
+    parts = [SUBMISSIONS, *Path(name).parts]
+    if any(p in ("", ".", "..") or "/" in p for p in parts):
+        raise OSError(0, "not a plain relative name")
+    fds = [out_fd]
+    try:
+        for part in parts:
+            fds.append(_folder(fds[-1], part))
+        _atomic_write(fds[-1], "results.json", text)
+    finally:
+        for fd in fds[1:]:
+            os.close(fd)

@@ -76,3 +76,86 @@ def test_the_status_is_an_enum_with_the_graders_words():
     report = Report(Path("x.py"), "02", status=Status.NOT_RUN, detail="no exercise of any chapter is defined")
     assert not report.ok and report.status_text == "not run: no exercise of any chapter is defined"
     assert json.loads(json.dumps(gradescope(report)))["score"] == 0
+
+
+# --------------------------------------------------------------------------- outputs: total and collision-free
+
+def _batch(paths):
+    from autograder.report import batch_names
+    reports = []
+    for path, name in zip(paths, batch_names(paths)):
+        report = _report(str(path))
+        report.name = name
+        reports.append(report)
+    return reports
+
+
+def _rows(out):
+    return list(csv.reader((out / "grades.csv").open(newline="", encoding="utf-8")))[1:]
+
+
+def test_a_submission_named_grades_csv_py_cannot_touch_the_batch_files(tmp_path):
+    out = tmp_path / "out"
+    write_outputs(_batch([tmp_path / "in" / "grades.csv.py", tmp_path / "in" / "bob.py"]), out)
+    assert [row[0] for row in _rows(out)] == ["grades.csv.py", "bob.py"]
+    assert (out / "submissions" / "grades.csv.py" / "results.json").is_file()
+
+
+def test_the_same_file_name_in_two_learners_folders_gives_two_rows_and_two_folders(tmp_path):
+    paths = [tmp_path / "alice" / "05_imbalanced_data.ipynb", tmp_path / "bob" / "05_imbalanced_data.ipynb"]
+    out = tmp_path / "out"
+    write_outputs(_batch(paths), out)
+    assert [row[0] for row in _rows(out)] == ["alice/05_imbalanced_data.ipynb", "bob/05_imbalanced_data.ipynb"]
+    assert {p.parent.parent.name for p in (out / "submissions").rglob("results.json")} == {"alice", "bob"}
+
+
+def test_a_name_like_a_deduplicated_folder_is_its_own_row_and_folder(tmp_path):
+    paths = [tmp_path / "a" / "x.py", tmp_path / "b" / "x.py", tmp_path / "a" / "x-2.py", tmp_path / "a" / "x.ipynb"]
+    out = tmp_path / "out"
+    write_outputs(_batch(paths), out)
+    names = [row[0] for row in _rows(out)]
+    assert len(set(names)) == 4
+    assert len(list((out / "submissions").rglob("results.json"))) == 4
+
+
+def test_names_that_differ_only_in_control_characters_stay_different_rows(tmp_path):
+    paths = [tmp_path / "x\x01.py", tmp_path / "x\x02.py", tmp_path / "x\ufffd.py", tmp_path / "x\\x01.py"]
+    rows = _rows_of(_batch(paths))
+    assert len({row[0] for row in rows}) == 4
+    assert all(ch.isprintable() for row in rows for ch in row[0])
+
+
+def test_a_leading_quote_keeps_formula_looking_names_apart(tmp_path):
+    rows = _rows_of(_batch([tmp_path / "=cmd.py", tmp_path / "'=cmd.py", tmp_path / "+1.py"]))
+    names = [row[0] for row in rows]
+    assert len(set(names)) == 3 and all(n[0] == "'" for n in names)
+
+
+def test_a_lone_surrogate_in_a_file_name_still_gives_a_complete_grades_csv(tmp_path):
+    out = tmp_path / "out"
+    write_outputs(_batch([tmp_path / "a\udcff.py", tmp_path / "b.py"]), out)
+    assert len(_rows(out)) == 2
+
+
+def test_a_results_json_that_cannot_be_written_still_leaves_every_row(tmp_path, monkeypatch):
+    from autograder import report as report_module
+    real = report_module._write_results
+
+    def flaky(out_fd, name, text):
+        if name == "a.py":
+            raise OSError(28, "No space left on device")
+        return real(out_fd, name, text)
+
+    monkeypatch.setattr(report_module, "_write_results", flaky)
+    out = tmp_path / "out"
+    write_outputs(_batch([tmp_path / "a.py", tmp_path / "b.py"]), out)
+    assert [row[0] for row in _rows(out)] == ["a.py", "b.py"]
+
+
+def test_the_same_file_given_twice_has_one_name(tmp_path):
+    from autograder.report import batch_names
+    assert batch_names([tmp_path / "a.py", tmp_path / "sub" / ".." / "a.py"]) == ["a.py", "a.py"]
+
+
+def _rows_of(reports):
+    return list(csv.reader(io.StringIO(grades_csv(reports))))[1:]

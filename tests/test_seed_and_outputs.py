@@ -90,18 +90,19 @@ def test_links_planted_in_the_out_folder_are_replaced_not_followed(tmp_path):
     out, victim = tmp_path / "out", tmp_path / "victim"
     victim.mkdir()
     (victim / "keep.txt").write_text("untouched")
-    out.mkdir()
-    (out / "student").symlink_to(victim)                       # a folder link where results.json goes
+    (out / "submissions").mkdir(parents=True)
+    (out / "submissions" / "student.py").symlink_to(victim)    # a folder link where results.json goes
     (out / "grades.csv").symlink_to(victim / "keep.txt")        # a file link where grades.csv goes
     write_outputs([report("student.py")], out)
     assert (victim / "keep.txt").read_text() == "untouched" and sorted(p.name for p in victim.iterdir()) == ["keep.txt"]
-    assert not (out / "student").is_symlink() and (out / "student").is_dir()
+    folder = out / "submissions" / "student.py"
+    assert not folder.is_symlink() and folder.is_dir()
     assert not (out / "grades.csv").is_symlink() and (out / "grades.csv").read_text().startswith("submission,")
-    assert json.loads((out / "student" / "results.json").read_text())["score"] == 0
+    assert json.loads((folder / "results.json").read_text())["score"] == 0
 
 
 def test_a_submission_named_dot_dot_writes_inside_the_out_folder(tmp_path):
     out = tmp_path / "out"
     write_outputs([report("...py")], out)
-    assert (out / "_..").is_dir() and not (tmp_path / "results.json").exists()
+    assert (out / "submissions" / "...py" / "results.json").is_file() and not (tmp_path / "results.json").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
