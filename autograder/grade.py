@@ -1,9 +1,11 @@
 """Grade submissions: the orchestration.
 
-`grade_one` reads a submission, picks its chapter and runs every check of that
+`grade_one` takes a submission's chapter from the instructor (`submission.chapter_for`:
+--chapter, else the folder or file name, never the submission's content), reads and
+analyses it in a bounded process of its own (`intake`), and runs every check of that
 chapter against its sandboxed code (all public checks, then all hidden ones);
 `grade_many` does a batch (optionally two at a time) with one zygote and one
-answer key (`targets`), and writes `DIR/grades.csv` and `DIR/<stem>/results.json`
+answer key (`targets`), and writes `DIR/grades.csv` and `DIR/submissions/<name>/results.json`
 (`report`), last and atomically, from this process only.
 """
 from __future__ import annotations
@@ -14,17 +16,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import exercises
-from .report import Report, Status, Visibility, write_outputs
+from . import exercises, intake
+from .report import Report, Status, Visibility, batch_names, write_outputs
 from .runner import plan, run_exercises, scored
 from .sandbox import Zygote
-from .shortcuts import find_shortcuts
-from .submission import UnreadableSubmission, infer_chapter, read
+from .submission import UnreadableSubmission, chapter_for
 from .targets import Limits, SandboxTarget, answer_key
 from .verdict import Outcome, Problem, neutral
-
-_PARSING = threading.Lock()   # CPython 3.11's ast.parse is not thread-safe ("AST constructor recursion depth
-                              # mismatch" under --jobs 2): one submission is parsed at a time
 
 
 def grade_one(path, zygote, reference, chapter=None, seed=None, public_only=False, overrides=None,
@@ -32,28 +30,24 @@ def grade_one(path, zygote, reference, chapter=None, seed=None, public_only=Fals
     """Every check of one submission's chapter against its sandboxed code (public, then hidden)."""
     start = time.perf_counter()
     path = Path(path)
+    ch = chapter_for(path, chapter)
+    names = [ex.name for ex in exercises.exercises_for(ch)] if ch else []
     try:
-        with _PARSING:
-            sub = read(path)
+        taken = intake.take(path, names)       # in a process of its own: no lock, no wait for another submission
     except UnreadableSubmission as exc:
-        ch = exercises.chapter(chapter).id if chapter else None
         report = Report(path, ch, status=Status.UNREADABLE, detail=str(exc))
         report.results = _zero_results(ch, str(exc), None if public_only else seed, overrides)
         return report
-    ch = infer_chapter(sub, chapter)
-    if ch is None or not exercises.exercises_for(ch):
-        names = sorted(n for n in sub.defined_names())[:10]
-        return Report(path, ch, status=Status.NOT_RUN, detail="no exercise of any chapter is defined"
-                      + (f" (found {', '.join(names)})" if names else ""))
-    names = [ex.name for ex in exercises.exercises_for(ch)]
+    sub = taken.submission
+    if ch is None:
+        return Report(path, None, status=Status.NOT_RUN, detail="no chapter: pass --chapter (or put the "
+                      "submissions in a folder named for their chapter, such as ch05)")
     report = Report(path, ch)
     report.notes += sub.syntax_errors()
     target = SandboxTarget(zygote, sub, names, limits)
     try:
-        with _PARSING:
-            static = {name: find_shortcuts(sub.sources, name) for name in names}
         report.results += run_exercises(names, target, seed=None if public_only else seed,
-                                        static_shortcuts=static, before_hidden=target.enter_hidden,
+                                        static_shortcuts=taken.shortcuts, before_hidden=target.enter_hidden,
                                         reference=reference, overrides=overrides)
     finally:
         target.close()
@@ -90,13 +84,17 @@ def _zero_results(chapter, message, seed, overrides=None):
 
 def grade_many(paths, out_dir, chapter=None, seed=None, jobs=1, progress=None, mode=None,
                overrides=None, visibility: Visibility = Visibility(), limits: Limits = Limits()) -> list[Report]:
-    """Grade a batch (`jobs` at a time) and write DIR/grades.csv and DIR/<stem>/results.json."""
+    """Grade a batch (`jobs` at a time) and write DIR/grades.csv and DIR/submissions/<name>/results.json,
+    `<name>` being each file's path below the folder that holds them all (`report.batch_names`); a file
+    given twice is graded once."""
+    named = dict(zip(batch_names(paths), paths))          # one entry per file, in argument order
+    paths, names = list(named.values()), list(named)
     zygote = Zygote(mode)                  # imports TensorFlow in its own process
     reference = answer_key(zygote)
     done, lock = [0], threading.Lock()
     show = progress if progress is not None else sys.stderr.isatty()
 
-    def one(path):
+    def one(path, name):
         try:
             report = grade_one(path, zygote, reference, chapter, seed, overrides=overrides, limits=limits)
         except Exception as exc:          # a grader bug must not stop the batch
@@ -106,6 +104,7 @@ def grade_many(paths, out_dir, chapter=None, seed=None, jobs=1, progress=None, m
                   file=sys.stderr, flush=True)
             report = Report(Path(path), chapter, status=Status.NOT_RUN,
                             detail=f"internal error ({type(exc).__name__}); the grader's output says more")
+        report.name = name
         with lock:
             done[0] += 1
             if show:
@@ -118,7 +117,7 @@ def grade_many(paths, out_dir, chapter=None, seed=None, jobs=1, progress=None, m
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            reports = list(pool.map(one, paths))
+            reports = list(pool.map(one, paths, names))
     finally:
         reference.close()
         zygote.close()

@@ -1,6 +1,10 @@
 """Read a submission (.ipynb or .py) into the code cells the sandbox should run.
 
-Nothing here executes the submission. Notebook JSON is read with nbformat;
+Nothing here executes the submission, and nothing in it decides what it is
+graded against: the chapter is the instructor's (`chapter_for`). Only a regular
+file within MAX_BYTES is read, without following a link or waiting on a FIFO
+(`read_bytes`); `parse` turns its bytes into cells (`autograder.intake` runs it
+in a bounded process of its own). Notebook JSON is read with the json module;
 IPython magics and shell lines are commented out; and cells that define
 nothing the exercises need (training runs, plots, quizzes) are left out, so
 grading does not pay for them. Which names a cell binds and reads is Python's
@@ -15,8 +19,11 @@ from __future__ import annotations
 import ast
 import bisect
 import builtins
+import errno
 import json
+import os
 import re
+import stat
 import symtable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,7 +68,6 @@ _ALWAYS_THERE = frozenset(dir(builtins)) | {"display", "get_ipython", "__name__"
 class Submission:
     path: Path
     cells: list
-    chapter: str | None       # from the notebook's metadata, if any
 
     @property
     def sources(self) -> list[str]:
@@ -296,20 +302,56 @@ def _py_cells(text: str) -> list[str]:
     return cells
 
 
-def read(path: Path) -> Submission:
+_KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISDIR, "a folder"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _not_regular(name: str, mode: int) -> UnreadableSubmission:
+    kind = next((k for test, k in _KINDS if test(mode)), "not a regular file")
+    return UnreadableSubmission(f"{name} is {kind}; a submission is a regular file")
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file of at most MAX_BYTES. A link, FIFO, device, socket or
+    folder is refused before it is opened (so nothing waits for a FIFO's writer), and the file is opened
+    without following a link or blocking, then checked again on what was opened."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path.name, mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:           # ELOOP: it became a link after lstat
+        if exc.errno == errno.ELOOP:
+            raise _not_regular(path.name, stat.S_IFLNK) from None
+        raise UnreadableSubmission(f"cannot read {path.name}: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path.name, info.st_mode)
+        chunks, size = [], 0
+        while size <= MAX_BYTES:          # a file that grows after fstat is still read only this far
+            chunk = os.read(fd, min(1 << 20, MAX_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     except OSError as exc:
         raise UnreadableSubmission(f"cannot read {path.name}: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise UnreadableSubmission(f"{path.name} is {size // 1_000_000} MB; the limit is {MAX_BYTES // 1_000_000} MB")
-    raw = path.read_bytes()
+    finally:
+        os.close(fd)
+    if max(size, info.st_size) > MAX_BYTES:
+        raise UnreadableSubmission(f"{path.name} is over the size limit ({MAX_BYTES:,} bytes)")
+    return b"".join(chunks)
+
+
+def parse(path: Path, raw: bytes) -> Submission:
+    """The submission whose file is named `path` and holds `raw` (its notebook metadata is not read)."""
+    path = Path(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableSubmission(f"{path.name} is not UTF-8 text") from None
-    chapter = None
     if path.suffix == ".ipynb":
         try:
             data = json.loads(text)
@@ -321,32 +363,36 @@ def read(path: Path) -> Submission:
         for cell in data["cells"]:
             if isinstance(cell, dict) and cell.get("cell_type") == "code":
                 src = cell.get("source", "")
-                sources.append("".join(src) if isinstance(src, list) else str(src))
-        meta = data.get("metadata", {})
-        course = meta.get("course") if isinstance(meta, dict) else None
-        if isinstance(course, dict) and isinstance(course.get("chapter"), str):
-            chapter = course["chapter"]
+                sources.append("".join(map(str, src)) if isinstance(src, list) else str(src))
     elif path.suffix == ".py":
         sources = _py_cells(text)
     else:
         raise UnreadableSubmission(f"{path.name}: submissions are .ipynb or .py files")
     cells = [_analyse(i, s) for i, s in enumerate(sources, 1)]
-    return Submission(path, cells, chapter)
+    return Submission(path, cells)
 
 
-def infer_chapter(sub: Submission, override: str | None = None) -> str | None:
-    """--chapter, else the notebook's metadata, else the chapter whose exercises it defines most."""
+def read(path: Path) -> Submission:
+    """read_bytes, then parse, in this process (the grader uses autograder.intake.take)."""
+    return parse(Path(path), read_bytes(Path(path)))
+
+
+_CHAPTER_NAME = re.compile(r"(?:ch(?:apter)?[ _-]?)?(\d{2})(?=$|[ _.-])", re.IGNORECASE)
+
+
+def chapter_for(path: Path, override: str | None = None) -> str | None:
+    """The chapter a submission is graded against: the instructor's `--chapter`, else the one its folder's
+    name, then its file's name, starts with (`ch05`, `chapter-05`, `05_imbalance`...), else None. Never
+    the notebook's metadata or the names its code defines: a submission cannot pick its own chapter (but
+    its file name can, when the learner chose it: then pass --chapter)."""
     if override:
         return exercises.chapter(override).id
-    if sub.chapter:
-        try:
-            return exercises.chapter(sub.chapter).id
-        except KeyError:
-            pass
-    defined = sub.defined_names()
-    best, best_count = None, 0
-    for ch in exercises.CHAPTERS:
-        count = sum(ex.name in defined for ex in exercises.exercises_for(ch.id))
-        if count > best_count:
-            best, best_count = ch.id, count
-    return best
+    path = Path(path)
+    for name in (path.parent.name, path.stem):
+        match = _CHAPTER_NAME.match(name)
+        if match:
+            try:
+                return exercises.chapter(match.group(1)).id
+            except KeyError:
+                pass
+    return None

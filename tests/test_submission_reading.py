@@ -2,8 +2,9 @@
 
 Notebooks and .py files become code cells; magics are neutralised; syntax
 errors are reported per cell; the chapter comes from --chapter, else the
-notebook's metadata, else the exercise names; and only the cells the exercises
-need are sent to the sandbox.
+folder or file name, never from the notebook's metadata or the names its code
+defines; only regular files are read; and only the cells the exercises need
+are sent to the sandbox.
 """
 import ast
 import json
@@ -14,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
 from autograder import submission
-from autograder.submission import UnreadableSubmission, infer_chapter, read
+from autograder.submission import UnreadableSubmission, chapter_for, read
 
 CH02 = ["mse", "mae", "huber", "log_cosh"]
 
@@ -126,7 +127,7 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     monkeypatch.setattr(submission, "MAX_BYTES", 100)
     big = tmp_path / "a.py"
     big.write_text("x = 1\n" * 50)
-    with pytest.raises(UnreadableSubmission, match="the limit is"):
+    with pytest.raises(UnreadableSubmission, match=r"a.py is over the size limit \(100 bytes\)"):
         read(big)
 
 
@@ -167,44 +168,42 @@ def test_jupytext_markers_split_a_py_file_into_cells(tmp_path):
 
 # --------------------------------------------------------------------------- the chapter
 
-def test_the_chapter_option_wins_over_metadata_and_names(tmp_path):
-    nb = write_notebook(tmp_path / "a.ipynb", ["def binary_crossentropy(a, b): pass"], chapter="04")
-    assert infer_chapter(read(nb), "2") == "02"
+def test_the_chapter_option_decides_whatever_the_metadata_names_and_path_say(tmp_path):
+    (tmp_path / "ch03").mkdir()
+    nb = write_notebook(tmp_path / "ch03" / "04_a.ipynb", ["def binary_crossentropy(a, b): pass"], chapter="04")
+    assert chapter_for(nb, "2") == "02"
 
 
-def test_notebook_metadata_wins_over_names(tmp_path):
-    nb = write_notebook(tmp_path / "a.ipynb", ["def mse(a, b): pass\ndef mae(a, b): pass"], chapter="03")
-    assert infer_chapter(read(nb)) == "03"
+def test_without_the_option_the_folder_name_decides_not_the_metadata_or_names(tmp_path):
+    (tmp_path / "ch05").mkdir()
+    nb = write_notebook(tmp_path / "ch05" / "alice.ipynb", ["def mse(a, b): pass"], chapter="06")
+    assert chapter_for(nb) == "05"
 
 
-def test_without_option_or_metadata_the_chapter_defining_most_exercises_wins(tmp_path):
-    nb = write_notebook(tmp_path / "a.ipynb", ["def hinge(a, b): pass",
-                                               "def mse(a, b): pass\ndef huber(a, b): pass"])
-    assert infer_chapter(read(nb)) == "02"
+def test_the_folder_name_wins_over_the_file_name(tmp_path):
+    assert chapter_for(tmp_path / "chapter-05" / "06_metrics.ipynb") == "05"
 
 
-def test_metadata_naming_no_chapter_falls_back_to_names(tmp_path):
-    nb = write_notebook(tmp_path / "a.ipynb", ["def poisson(a, b): pass"], chapter="99")
-    assert infer_chapter(read(nb)) == "04"
+@pytest.mark.parametrize("name", ["02_regression_losses.ipynb", "ch02.py", "CH02_alice.py", "chapter_02.ipynb",
+                                  "02.py", "ch02-bob.ipynb"])
+def test_a_file_name_starting_with_its_chapter_names_it(tmp_path, name):
+    assert chapter_for(tmp_path / "submissions" / name) == "02"
 
 
-def test_a_py_file_has_no_metadata_so_names_decide(tmp_path):
-    py = tmp_path / "a.py"
-    py.write_text("def mse_l1(a, b): pass\nclass WeightedMSE: pass\n")
-    assert read(py).chapter is None and infer_chapter(read(py)) == "08"
+@pytest.mark.parametrize("name", ["submission.ipynb", "alice_02.py", "2024_alice.py", "02x.py", "ch99_a.py",
+                                  "mse.py"])
+def test_other_names_name_no_chapter(tmp_path, name):
+    assert chapter_for(tmp_path / "submissions" / name) is None
 
 
-def test_no_exercise_names_means_no_chapter(tmp_path):
-    py = tmp_path / "a.py"
-    py.write_text("def my_model(): pass\n")
-    assert infer_chapter(read(py)) is None
+def test_a_notebook_naming_a_chapter_in_its_metadata_gets_none_from_it(tmp_path):
+    nb = write_notebook(tmp_path / "submission.ipynb", ["def mse(a, b): pass"], chapter="02")
+    assert chapter_for(nb) is None and not hasattr(read(nb), "chapter")
 
 
 def test_an_unknown_chapter_option_is_an_error(tmp_path):
-    py = tmp_path / "a.py"
-    py.write_text("def mse(a, b): pass\n")
     with pytest.raises(KeyError, match="no chapter"):
-        infer_chapter(read(py), "42")
+        chapter_for(tmp_path / "a.py", "42")
 
 
 # --------------------------------------------------------------------------- which cells run
@@ -287,7 +286,6 @@ def test_the_released_chapter_notebook_sends_no_demo_training_or_plot_cell(submi
 
 def test_the_ch02_learner_notebook_sends_only_setup_helper_and_exercise_cells(submissions_dir):
     sub = read(submissions_dir / "ch02" / "learner_notebook.ipynb")
-    assert sub.chapter == "02" and infer_chapter(sub) == "02"
     kept = {c.index: c for c in sub.cells_for(CH02)}
     texts = "\n".join(c.source for c in kept.values())
     assert "LOG2 = np.log(2.0)" in texts and "def log_cosh" in texts
