@@ -110,8 +110,17 @@ def _cmd_grade(args) -> int:
     print(f"graded {len(reports) - len(failed)} of {len(reports)} submissions; "
           f"results in {Path(args.out) / 'grades.csv'}")
     for r in failed:
-        print(f"  {neutral(r.submission.name, 80)}: {r.status_text}")
+        print(f"  {neutral(r.label, 120)}: {r.status_text}")
     return 1 if failed else 0
+
+
+def _chapter(value: str) -> str:
+    """`grade --chapter`: a chapter's id ("5" and "05" both work), checked before anything is graded."""
+    from . import exercises
+    try:
+        return exercises.chapter(value).id
+    except KeyError as exc:
+        raise argparse.ArgumentTypeError(exc.args[0]) from None
 
 
 def main(argv=None) -> int:
@@ -138,7 +147,10 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("grade", help="grade submissions (public + hidden checks)")
     p.add_argument("submissions", nargs="+")
-    p.add_argument("--chapter")
+    p.add_argument("--chapter", type=_chapter,
+                   help="the chapter every submission is graded against (02, 05...). Without it, each file's "
+                        "folder name, then its file name, must start with its chapter (ch05/, 05_x.ipynb): "
+                        "use that only with names you gave. A submission's content never decides it")
     p.add_argument("--out", default="grades")
     p.add_argument("--jobs", type=int, default=1)
     p.add_argument("--seed", default=None,
@@ -158,6 +170,12 @@ def main(argv=None) -> int:
     p.add_argument("--cell-seconds", type=int, default=30, help="time limit of one top-level cell")
     p.add_argument("--submission-seconds", type=int, default=240, help="time limit of one submission, in all")
     p.set_defaults(func=_cmd_grade)
+
+    from . import ci
+    p = sub.add_parser("pytest", help="grade with pytest, one item per check, away from the learner's "
+                                      "workspace (start with python -I)")
+    ci.add_arguments(p)
+    p.set_defaults(func=ci.run)
 
     args = parser.parse_args(argv)
     return args.func(args)

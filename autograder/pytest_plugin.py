@@ -1,24 +1,39 @@
 """Grade a submission with pytest: every check becomes one test item.
 
-    pytest --submission NOTEBOOK_OR_PY [--submission ...] [--seed-file FILE] [--chapter 02]
+    python -I -m autograder pytest FILE... --chapter 02 [--seed-file FILE] [--junitxml OUT.xml]
 
-(installed with the course as a pytest plugin; elsewhere add `-p autograder.pytest_plugin`).
-Each check of the submission's chapter is an item named `<file>::<exercise>: <check>`
-that passes or fails with the learner's message, and carries its points in its
-`user_properties` (so `--junitxml` reports them). The checks run exactly as in
-`python -m autograder grade`: the submission in the grader's sandbox, every
-verdict in this process. Without a seed (`--seed-file`, `$AUTOGRADER_SEED` or
-`--seed`) only the public checks run — the learner's own self-check. GitHub
-Classroom's autograding, or any CI, can run this command and read pass/fail.
-When --submission is given, pytest collects nothing else.
+runs this plugin in a fresh pytest away from the learner's workspace (see `autograder.ci`);
+that is the command to grade with. The plugin itself (`pytest --submission FILE [--seed-file F]
+[--chapter 02]`, installed with the course; elsewhere add `-p autograder.pytest_plugin`)
+refuses to grade when the learner's workspace has configured this pytest: a `conftest.py`,
+a configuration file pytest found by itself (not given with `-c`), `$PYTEST_ADDOPTS` or
+`$PYTEST_PLUGINS` — any of them runs the learner's code or options in this process, which
+holds the seed and decides the grades. That refusal is a tripwire, not a boundary: code
+that ran before it (a conftest's import, a module shadowing one of Python's) can disable it.
+
+Each check of the chapter is an item named `<file>::<exercise>: <check>` that passes or
+fails with the learner's message, and carries its points in its `user_properties` (so
+`--junitxml` reports them). Item names and failure texts are neutralised (no control
+characters or escape sequences reach a terminal or CI log). The checks run exactly as in
+`python -m autograder grade`: the submission in the grader's sandbox, every verdict in
+this process. Without a seed (`--seed-file`, `$AUTOGRADER_SEED` or `--seed`) only the
+public checks run — the learner's own self-check. When --submission is given, pytest
+collects nothing else.
 """
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from .verdict import neutral
+
+SAFE_COMMAND = "python -I -m autograder pytest FILE... --chapter NN [--seed-file SEED] [--junitxml OUT.xml]"
+MAX_NAME = 120          # characters of a submission's file name in an item's name
+MAX_FAILURE = 1000      # characters of one line of a failure's text
 
 
 def pytest_addoption(parser):
@@ -30,7 +45,33 @@ def pytest_addoption(parser):
     group.addoption("--seed-file", dest="autograder_seed_file", default=None, metavar="FILE",
                     help="read the hidden checks' seed from this file")
     group.addoption("--chapter", dest="autograder_chapter", default=None,
-                    help="grade as this chapter (default: from the notebook or the names it defines)")
+                    help="grade as this chapter (default: the file's folder or name, e.g. ch02/ or 02_x.ipynb)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    if config.getoption("submission"):
+        refuse_learner_configuration(config)
+
+
+def learner_configuration(config) -> list[str]:
+    """What of the workspace or environment configured this pytest: conftest files, a
+    configuration file pytest found by itself, $PYTEST_ADDOPTS, $PYTEST_PLUGINS."""
+    found = [f"the conftest file {neutral(plugin.__file__, 200)}" for plugin in config.pluginmanager.get_plugins()
+             if isinstance(plugin, ModuleType) and Path(plugin.__file__ or "").name == "conftest.py"]
+    if config.inipath is not None and config.option.inifilename is None:
+        found.append(f"the configuration file {neutral(config.inipath, 200)}")
+    found += [f"${name}" for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS") if os.environ.get(name, "").strip()]
+    return found
+
+
+def refuse_learner_configuration(config) -> None:
+    found = learner_configuration(config)
+    if found:
+        raise pytest.UsageError(
+            f"autograder: not grading: {', '.join(found)} configured this pytest and could run a learner's "
+            f"code in the grader's process. Grade with `{SAFE_COMMAND}`: it runs pytest away from the "
+            "learner's workspace, with none of its configuration.")
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -56,7 +97,7 @@ class CheckItem(pytest.Item):
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, CheckFailed):
-            return str(excinfo.value)
+            return shown(excinfo.value)
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
@@ -74,10 +115,15 @@ class SubmissionStatus(pytest.Item):
         raise CheckFailed(self.status)
 
     def repr_failure(self, excinfo):
-        return str(excinfo.value)
+        return shown(excinfo.value)
 
     def reportinfo(self):
         return self.path, None, self.name
+
+
+def shown(text) -> str:
+    """`text` for a terminal or CI log: each line neutralised and bounded."""
+    return "\n".join(neutral(line, MAX_FAILURE) for line in str(text).splitlines()) or "failed"
 
 
 def _seed(config):
@@ -95,6 +141,7 @@ def pytest_collection_modifyitems(session, config, items):
     paths = [Path(p) for p in config.getoption("submission")]
     if not paths:
         return
+    refuse_learner_configuration(config)       # again: conftests met while collecting
     from . import isolation
     from .grade import grade_many
     seed = _seed(config)
@@ -104,7 +151,7 @@ def pytest_collection_modifyitems(session, config, items):
                              jobs=1, progress=False, mode=mode)
     new = []
     for report in reports:
-        stem = report.submission.name
+        stem = neutral(report.submission.name, MAX_NAME)
         if not report.ok or not report.results:
             new.append(SubmissionStatus.from_parent(session, name=f"{stem}::submission",
                                                     status=report.status_text))
