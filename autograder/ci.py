@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 from .seed import ENV, HOW, SeedError
-from .submission import MAX_BYTES
+from .submission import UnreadableSubmission, read_bytes
 from .verdict import neutral
 
 PLUGIN = "autograder.pytest_plugin"
@@ -39,7 +39,7 @@ MAX_SEED_BYTES = 4096          # a passphrase; at most PIPE_BUF, so it fits the 
 
 
 class NotCopied(Exception):
-    """A submission that is not a regular file of at most MAX_BYTES (the message says which)."""
+    """A submission that is not a regular file of at most submission.MAX_BYTES (the message says which)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,18 +126,11 @@ def seed_text(seed_file: str | None, environ) -> str | None:
 
 
 def copy_submission(src: Path, dest: Path) -> None:
-    """Copy `src` to `dest` if it is a regular file (not a link, FIFO or device) of at most MAX_BYTES."""
+    """Copy `src` to `dest` if `submission.read_bytes` accepts it (a regular file within the size cap)."""
     try:
-        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        raise NotCopied("a symbolic link" if os.path.islink(src) else f"cannot open it ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotCopied("not a regular file")
-        data = f.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise NotCopied(f"larger than {MAX_BYTES // 1_000_000} MB")
-    dest.write_bytes(data)
+        dest.write_bytes(read_bytes(src))
+    except UnreadableSubmission as exc:
+        raise NotCopied(str(exc)) from None
 
 
 def run_pytest(folder: Path, submissions: list[Path], chapter: str, seed: str | None) -> int:
