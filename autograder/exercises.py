@@ -33,8 +33,10 @@ class Exercise:
     # The function building the checks: "module.name" under autograder/checks/,
     # called as fn(exercise, rng, hidden) -> list[Check].
     checks: str
-    # Keras objects the exercise may not call: using them is answering the
-    # exercise with its own counterpart, and scores 0 for that exercise.
+    # Library objects the exercise may not call: its Keras counterpart first, then the ready-made
+    # equivalents shipped beside it (TensorFlow's, Keras's aliases and internal copies, scikit-learn's;
+    # tests/test_shortcut_equivalents.py finds them in the installed libraries). Calling one is answering
+    # the exercise with its own counterpart, and scores 0 for that exercise.
     forbidden: tuple[str, ...] = field(default_factory=tuple)
     # What the exercise's text promises, property by property: {check key: a phrase that appears
     # word for word in the exercise's text in its chapter}. Every check key is stated here and every
@@ -86,7 +88,9 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.mean_squared_error',
              reference='keras.losses.mean_squared_error',
              checks='losses.MSE',
-             forbidden=('keras.losses.mean_squared_error', 'keras.losses.MeanSquaredError'),
+             forbidden=('keras.losses.mean_squared_error', 'keras.losses.MeanSquaredError',
+                        'tensorflow.keras.losses.mse', 'tensorflow.keras.losses.MSE', 'keras.metrics.MeanSquaredError',
+                        'tensorflow.compat.v1.losses.mean_squared_error', 'sklearn.metrics.mean_squared_error'),
              states=REGRESSION_STATES),
     Exercise('mae', '02', points=10,
              hint='Line up the ranks first, as Keras does: if one input has shape (n,) and the other (n, 1), '
@@ -95,7 +99,9 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.mean_absolute_error',
              reference='keras.losses.mean_absolute_error',
              checks='losses.MAE',
-             forbidden=('keras.losses.mean_absolute_error', 'keras.losses.MeanAbsoluteError'),
+             forbidden=('keras.losses.mean_absolute_error', 'keras.losses.MeanAbsoluteError',
+                        'tensorflow.keras.losses.mae', 'tensorflow.keras.losses.MAE', 'keras.metrics.MeanAbsoluteError',
+                        'tensorflow.compat.v1.losses.absolute_difference', 'sklearn.metrics.mean_absolute_error'),
              states=REGRESSION_STATES),
     Exercise('huber', '02', points=10,
              hint='Line up the ranks first, as Keras does: if one input has shape (n,) and the other (n, 1), '
@@ -105,7 +111,7 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.huber',
              reference='keras.losses.huber',
              checks='losses.HUBER',
-             forbidden=('keras.losses.huber', 'keras.losses.Huber'),
+             forbidden=('keras.losses.huber', 'keras.losses.Huber', 'tensorflow.compat.v1.losses.huber_loss'),
              states={**REGRESSION_STATES,
                      'option:delta': 'It must equal `keras.losses.huber` for any `delta`'}),
     Exercise('log_cosh', '02', points=10,
@@ -116,7 +122,7 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.log_cosh',
              reference='keras.losses.log_cosh',
              checks='losses.LOG_COSH',
-             forbidden=('keras.losses.log_cosh', 'keras.losses.LogCosh'),
+             forbidden=('keras.losses.log_cosh', 'keras.losses.LogCosh', 'tensorflow.keras.losses.logcosh', 'keras.metrics.LogCoshError'),
              states=REGRESSION_STATES),
     Exercise('binary_crossentropy', '03', points=10,
              hint='Smooth the labels first (y*(1 - s) + 0.5*s). Clip probabilities to [epsilon, 1 - epsilon] '
@@ -125,7 +131,14 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.binary_crossentropy',
              reference='keras.losses.binary_crossentropy',
              checks='classification.BINARY_CROSSENTROPY',
-             forbidden=('keras.losses.binary_crossentropy', 'keras.losses.BinaryCrossentropy', 'keras.ops.binary_crossentropy'),
+             forbidden=('keras.losses.binary_crossentropy', 'keras.losses.BinaryCrossentropy', 'keras.ops.binary_crossentropy',
+                        'keras.metrics.BinaryCrossentropy', 'tensorflow.keras.backend.binary_crossentropy',
+                        'keras.losses.binary_focal_crossentropy', 'keras.losses.BinaryFocalCrossentropy',
+                        'tensorflow.keras.backend.binary_focal_crossentropy', 'keras.src.ops.nn.BinaryCrossentropy',
+                        'keras.src.backend.tensorflow.nn.binary_crossentropy', 'tensorflow.nn.sigmoid_cross_entropy_with_logits',
+                        'tensorflow.nn.weighted_cross_entropy_with_logits', 'tensorflow.compat.v1.nn.sigmoid_cross_entropy_with_logits',
+                        'tensorflow.compat.v1.nn.weighted_cross_entropy_with_logits', 'tensorflow.compat.v1.losses.sigmoid_cross_entropy',
+                        'tensorflow.compat.v1.losses.log_loss', 'sklearn.metrics.log_loss'),
              states={
                      'values': 'must equal `keras.losses.binary_crossentropy` with the same arguments',
                      'edges': 'probabilities of exactly 0 and 1 must give finite values',
@@ -142,7 +155,14 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.categorical_crossentropy',
              reference='keras.losses.categorical_crossentropy',
              checks='classification.CATEGORICAL_CROSSENTROPY',
-             forbidden=('keras.losses.categorical_crossentropy', 'keras.losses.CategoricalCrossentropy', 'keras.ops.categorical_crossentropy'),
+             forbidden=('keras.losses.categorical_crossentropy', 'keras.losses.CategoricalCrossentropy', 'keras.ops.categorical_crossentropy',
+                        'keras.metrics.CategoricalCrossentropy', 'tensorflow.keras.backend.categorical_crossentropy',
+                        'keras.losses.categorical_focal_crossentropy', 'keras.losses.CategoricalFocalCrossentropy',
+                        'tensorflow.keras.backend.categorical_focal_crossentropy', 'keras.src.ops.nn.CategoricalCrossentropy',
+                        'keras.src.backend.tensorflow.nn.categorical_crossentropy', 'tensorflow.nn.softmax_cross_entropy_with_logits',
+                        'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits', 'tensorflow.compat.v1.nn.softmax_cross_entropy_with_logits_v2',
+                        'tensorflow.compat.v1.losses.softmax_cross_entropy', 'tensorflow.raw_ops.SoftmaxCrossEntropyWithLogits',
+                        'sklearn.metrics.log_loss'),
              states={
                      'values': 'must equal `keras.losses.categorical_crossentropy` with the same arguments',
                      'edges': 'a probability of exactly 0 must give a finite value',
@@ -159,7 +179,13 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.sparse_categorical_crossentropy',
              reference='keras.losses.sparse_categorical_crossentropy',
              checks='classification.SPARSE_CATEGORICAL_CROSSENTROPY',
-             forbidden=('keras.losses.sparse_categorical_crossentropy', 'keras.losses.SparseCategoricalCrossentropy', 'keras.ops.sparse_categorical_crossentropy'),
+             forbidden=('keras.losses.sparse_categorical_crossentropy', 'keras.losses.SparseCategoricalCrossentropy',
+                        'keras.ops.sparse_categorical_crossentropy', 'keras.metrics.SparseCategoricalCrossentropy',
+                        'tensorflow.keras.backend.sparse_categorical_crossentropy', 'keras.src.ops.nn.SparseCategoricalCrossentropy',
+                        'keras.src.backend.tensorflow.nn.sparse_categorical_crossentropy',
+                        'tensorflow.nn.sparse_softmax_cross_entropy_with_logits', 'tensorflow.compat.v1.nn.sparse_softmax_cross_entropy_with_logits',
+                        'tensorflow.compat.v1.losses.sparse_softmax_cross_entropy', 'tensorflow.raw_ops.SparseSoftmaxCrossEntropyWithLogits',
+                        'sklearn.metrics.log_loss'),
              states={
                      'values': 'must equal `keras.losses.sparse_categorical_crossentropy` with the same arguments',
                      'edges': 'then the same computation as Exercise 3.2 (normalise, clip and log',
@@ -176,7 +202,8 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.hinge',
              reference='keras.losses.hinge',
              checks='classification.HINGE',
-             forbidden=('keras.losses.hinge', 'keras.losses.Hinge'),
+             forbidden=('keras.losses.hinge', 'keras.losses.Hinge', 'keras.metrics.Hinge',
+                        'tensorflow.compat.v1.losses.hinge_loss', 'sklearn.metrics.hinge_loss'),
              states={
                      'values': 'must equal `keras.losses.hinge`',
                      'edges': 'otherwise (labels already −1/+1) they are used as they are',
@@ -190,7 +217,7 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.poisson',
              reference='keras.losses.poisson',
              checks='classification.POISSON',
-             forbidden=('keras.losses.poisson', 'keras.losses.Poisson'),
+             forbidden=('keras.losses.poisson', 'keras.losses.Poisson', 'keras.metrics.Poisson', 'tensorflow.nn.log_poisson_loss'),
              states={
                      'values': 'must equal `keras.losses.poisson`',
                      'edges': 'a predicted rate of exactly 0 must give a finite value',
@@ -204,7 +231,8 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.kl_divergence',
              reference='keras.losses.kl_divergence',
              checks='classification.KL_DIVERGENCE',
-             forbidden=('keras.losses.kl_divergence', 'keras.losses.KLDivergence'),
+             forbidden=('keras.losses.kl_divergence', 'keras.losses.KLDivergence', 'keras.metrics.KLDivergence',
+                        'tensorflow.keras.losses.kld', 'tensorflow.keras.losses.KLD', 'tensorflow.keras.losses.kullback_leibler_divergence'),
              states={
                      'values': 'must equal `keras.losses.kl_divergence`',
                      'edges': 'Zeros in `y_true` must not give `nan`',
@@ -220,7 +248,8 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.losses.binary_focal_crossentropy',
              reference='keras.losses.binary_focal_crossentropy',
              checks='classification.BINARY_FOCAL_CROSSENTROPY',
-             forbidden=('keras.losses.binary_focal_crossentropy', 'keras.losses.BinaryFocalCrossentropy'),
+             forbidden=('keras.losses.binary_focal_crossentropy', 'keras.losses.BinaryFocalCrossentropy',
+                        'tensorflow.keras.backend.binary_focal_crossentropy'),
              states={
                      'values': 'must equal `keras.losses.binary_focal_crossentropy` with the same arguments',
                      'edges': 'so that probabilities of exactly 0 and 1 give finite values',
@@ -239,7 +268,7 @@ EXERCISES: tuple[Exercise, ...] = (
              equals="scikit-learn's compute_class_weight('balanced', ...) as a {label: weight} dict",
              reference='answer_key.imbalance.balanced_class_weight',
              checks='imbalance.balanced_class_weight_checks',
-             forbidden=('sklearn.utils.class_weight.compute_class_weight',),
+             forbidden=('sklearn.utils.class_weight.compute_class_weight', 'sklearn.utils.class_weight.compute_sample_weight'),
              states={'values': 'Each weight is $n / (k \\cdot n_c)$',
                      'keys': 'The keys are the labels themselves as Python `int`s',
                      'list': 'A Python list gives the same dict as the same labels in an array'}),
@@ -258,7 +287,10 @@ EXERCISES: tuple[Exercise, ...] = (
                      'thresholds-list': 'count is an array with one value per threshold',
                      'sample-weight': 'each prediction adds its weight, not 1, to its cell',
                      'graph': 'it works on NumPy arrays and on tensors, and inside `tf.function`'},
-             forbidden=('keras.metrics.TruePositives', 'keras.metrics.FalsePositives', 'keras.metrics.FalseNegatives', 'keras.metrics.TrueNegatives')),
+             forbidden=('keras.metrics.TruePositives', 'keras.metrics.FalsePositives', 'keras.metrics.FalseNegatives', 'keras.metrics.TrueNegatives',
+                        'tensorflow.math.confusion_matrix', 'tensorflow.compat.v1.math.confusion_matrix',
+                        'keras.src.metrics.metrics_utils.confusion_matrix', 'keras.src.metrics.metrics_utils.update_confusion_matrix_variables',
+                        'sklearn.metrics.confusion_matrix', 'sklearn.metrics.multilabel_confusion_matrix')),
     Exercise('precision_recall_f1', '06', points=10,
              hint='Build on confusion_counts (same threshold and sample_weight); keras.ops.divide_no_nan gives '
              '0.0 where a ratio would be 0/0; f1 = divide_no_nan(2*p*r, p + r).',
@@ -273,7 +305,14 @@ EXERCISES: tuple[Exercise, ...] = (
                      'thresholds-list': 'each result is an array with one value per threshold',
                      'sample-weight': "weights each prediction's contribution to the counts",
                      'graph': 'it works on NumPy arrays and on tensors, and inside `tf.function`'},
-             forbidden=('keras.metrics.Precision', 'keras.metrics.Recall', 'keras.metrics.F1Score', 'keras.metrics.FBetaScore', 'keras.metrics.TruePositives', 'keras.metrics.FalsePositives', 'keras.metrics.FalseNegatives', 'keras.metrics.TrueNegatives')),
+             forbidden=('keras.metrics.Precision', 'keras.metrics.Recall', 'keras.metrics.F1Score', 'keras.metrics.FBetaScore',
+                        'keras.metrics.TruePositives', 'keras.metrics.FalsePositives', 'keras.metrics.FalseNegatives', 'keras.metrics.TrueNegatives',
+                        'sklearn.metrics.precision_score', 'sklearn.metrics.recall_score', 'sklearn.metrics.f1_score', 'sklearn.metrics.fbeta_score',
+                        'sklearn.metrics.precision_recall_fscore_support', 'sklearn.metrics.classification_report',
+                        'sklearn.metrics.precision_recall_curve', 'sklearn.metrics.roc_curve',
+                        'tensorflow.math.confusion_matrix', 'tensorflow.compat.v1.math.confusion_matrix',
+                        'keras.src.metrics.metrics_utils.confusion_matrix', 'keras.src.metrics.metrics_utils.update_confusion_matrix_variables',
+                        'sklearn.metrics.confusion_matrix', 'sklearn.metrics.multilabel_confusion_matrix')),
     Exercise('threshold_for_recall', '06', points=10,
              hint='thresholds = np.arange(num_thresholds) / (num_thresholds - 1); predicted = scores > t '
              'for each t (a (thresholds, scores) boolean array); count tp and fp per threshold; recall = '
@@ -298,7 +337,8 @@ EXERCISES: tuple[Exercise, ...] = (
              equals="Keras' reduction of weighted per-sample losses",
              reference='answer_key.mechanics.reduce_loss',
              checks='mechanics.reduce_loss_checks',
-             forbidden=('keras.src.losses.loss.reduce_weighted_values', 'keras.src.losses.loss.reduce_values'),
+             forbidden=('keras.src.losses.loss.reduce_weighted_values', 'keras.src.losses.loss.reduce_values',
+                        'tensorflow.nn.compute_average_loss', 'tensorflow.compat.v1.losses.compute_weighted_loss'),
              states={'values': 'multiply the values by the weights, then handle all five reductions',
                      'weight-shape': 'When the ranks differ by one, add a trailing axis of size 1 to the side '
                                      'that lacks it, as Keras does',
@@ -349,7 +389,8 @@ EXERCISES: tuple[Exercise, ...] = (
              equals='keras.metrics.F1Score(threshold=0.5), pooled over every batch',
              reference='answer_key.custom.F1Score',
              checks='custom.f1_score_checks',
-             forbidden=('keras.metrics.F1Score', 'keras.metrics.FBetaScore'),
+             forbidden=('keras.metrics.F1Score', 'keras.metrics.FBetaScore',
+                        'sklearn.metrics.f1_score', 'sklearn.metrics.fbeta_score', 'sklearn.metrics.precision_recall_fscore_support'),
              states={'values': '`result()` returns one number (shape `()`), $2\\,TP / (2\\,TP + FP + FN)$',
                      'stream': "it **adds** the batch's counts to the totals, so a stream of batches gives the "
                                'same result as one batch with all of them',

@@ -10,6 +10,7 @@ the same probes on the Keras references so both sides run identical code.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 import tempfile
@@ -411,66 +412,83 @@ HINTS = (" — your code mixes float32 and float64: create constants with the in
 # --------------------------------------------------------------------------- tripwires
 
 class Tripwires:
-    """Notice when an exercise calls the library object it is meant to reimplement.
+    """Notice when an exercise calls the library object it is meant to reimplement, or an equivalent.
 
-    Each forbidden function (Keras's, or another library's such as scikit-learn's)
-    is swapped, wherever the modules of Keras, TensorFlow and its own library (and
-    the learner's namespace) hold it, for a wrapper that records the
-    call while that exercise is being probed; forbidden classes get the same on
-    __init__. Outside probes the wrappers just call through.
+    Each forbidden function (Keras's, TensorFlow's, scikit-learn's: the registry lists
+    each exercise's counterpart and its ready-made equivalents) is swapped, wherever
+    the modules of Keras, TensorFlow and its own library (and the learner's namespace)
+    hold it, for a wrapper that records the call while that exercise is being probed;
+    a forbidden class gets the same on __init__ (its own or the one it inherits). An
+    object listed under several names is recorded under the first one the exercise
+    lists, and only the outermost forbidden call is recorded (tf.nn's crossentropy calls
+    another forbidden one inside: the learner called the first). Outside probes the
+    wrappers just call through.
     """
 
     def __init__(self):
         self.active: str | None = None
         self.hits: dict[str, set[str]] = {}
         self._undo: list = []
+        self._depth = 0              # calls of the probed exercise's forbidden objects under way
 
     def install(self, forbidden: dict[str, list[str]], namespaces=()):
-        owners: dict[int, tuple[object, list[str]]] = {}
+        owners: dict[int, tuple[object, list[tuple[str, str]]]] = {}
         for exercise, dotted_names in forbidden.items():
             for dotted in dotted_names:
                 obj = _resolve(dotted)
                 if obj is None:
                     continue
-                entry = owners.setdefault(id(obj), (obj, []))
-                entry[1].append((exercise, dotted))
+                users = owners.setdefault(id(obj), (obj, []))[1]
+                if all(user != exercise for user, _ in users):
+                    users.append((exercise, dotted))
+        wrappers: dict[int, tuple[object, object]] = {}
+        packages = {"keras", "tensorflow", "tf_keras"}
         for original, users in owners.values():
             if isinstance(original, type):
                 self._wrap_class(original, users)
             else:
-                wrapper = self._wrap_function(original, users)
-                packages = {"keras", "tensorflow", "tf_keras"} | {dotted.split(".")[0] for _, dotted in users}
-                self._replace_everywhere(original, wrapper, namespaces, tuple(packages))
+                wrappers[id(original)] = (original, self._wrap_function(original, users))
+                packages |= {dotted.split(".")[0] for _, dotted in users}
+        self._replace_everywhere(wrappers, namespaces, tuple(packages))
         return self
 
-    def _record(self, users):
-        for exercise, dotted in users:
-            if exercise == self.active:
-                self.hits.setdefault(exercise, set()).add(dotted)
+    def _call(self, users, original, *args, **kwargs):
+        names = [dotted for exercise, dotted in users if exercise == self.active]
+        if not names:
+            return original(*args, **kwargs)
+        if self._depth == 0:
+            self.hits.setdefault(self.active, set()).update(names)
+        self._depth += 1
+        try:
+            return original(*args, **kwargs)
+        finally:
+            self._depth -= 1
 
     def _wrap_function(self, original, users):
         tripwires = self
 
         @functools.wraps(original)
         def wrapper(*args, **kwargs):
-            tripwires._record(users)
-            return original(*args, **kwargs)
-        return wrapper
+            return tripwires._call(users, original, *args, **kwargs)
+        return _same_signature(wrapper, original)
 
     def _wrap_class(self, cls, users):
-        original_init = cls.__dict__.get("__init__")
-        if original_init is None:
-            return
+        own = "__init__" in cls.__dict__
+        original_init = cls.__init__
         tripwires = self
 
         @functools.wraps(original_init)
         def __init__(self, *args, **kwargs):
-            tripwires._record(users)
-            return original_init(self, *args, **kwargs)
-        cls.__init__ = __init__
-        self._undo.append((cls, "__init__", original_init))
+            return tripwires._call(users, original_init, self, *args, **kwargs)
+        _same_signature(__init__, original_init)
+        try:
+            cls.__init__ = __init__
+        except TypeError:             # a built-in class: nothing to wrap
+            return
+        self._undo.append((cls, "__init__", original_init if own else None))
 
-    def _replace_everywhere(self, original, wrapper, namespaces, packages):
+    def _replace_everywhere(self, wrappers, namespaces, packages):
+        """One pass over the packages' modules (and their name -> object tables) and the namespaces."""
         for module_name, module in list(sys.modules.items()):
             if module is None or module_name.split(".")[0] not in packages:
                 continue
@@ -479,27 +497,41 @@ class Tripwires:
             except TypeError:
                 continue
             for attr, value in items:
-                if value is original:
-                    setattr(module, attr, wrapper)
-                    self._undo.append((module, attr, original))
+                found = wrappers.get(id(value))
+                if found is not None and found[0] is value:
+                    setattr(module, attr, found[1])
+                    self._undo.append((module, attr, value))
                 elif isinstance(value, dict) and attr.isupper():       # name -> object tables
-                    for key, inner in list(value.items()):
-                        if inner is original:
-                            value[key] = wrapper
-                            self._undo.append((value, key, original))
+                    self._replace_items(value, wrappers)
         for namespace in namespaces:
-            for key, value in list(namespace.items()):
-                if value is original:
-                    namespace[key] = wrapper
-                    self._undo.append((namespace, key, original))
+            self._replace_items(namespace, wrappers)
+
+    def _replace_items(self, table: dict, wrappers):
+        for key, value in list(table.items()):
+            found = wrappers.get(id(value))
+            if found is not None and found[0] is value:
+                table[key] = found[1]
+                self._undo.append((table, key, value))
 
     def uninstall(self):
         for owner, key, original in reversed(self._undo):
             if isinstance(owner, dict):
                 owner[key] = original
+            elif original is None:              # a class whose __init__ was inherited
+                delattr(owner, key)
             else:
                 setattr(owner, key, original)
         self._undo.clear()
+
+
+def _same_signature(wrapper, original):
+    """The wrapper shows the original's signature, also to inspect.getfullargspec (Keras reads an
+    operation's __init__ arguments with it)."""
+    try:
+        wrapper.__signature__ = inspect.signature(original)
+    except (TypeError, ValueError):           # a built-in without a signature
+        pass
+    return wrapper
 
 
 def _resolve(dotted: str):

@@ -13,7 +13,15 @@ def test_calling_scikit_learns_compute_class_weight_imported_by_name_scores_0(tm
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", "--seed", "1", "--chapter", "05",
                            "--out", str(tmp_path), str(submission)], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    tests = json.loads((tmp_path / "calls_sklearn" / "results.json").read_text())["tests"]
+    (results,) = tmp_path.rglob("results.json")
+    tests = json.loads(results.read_text())["tests"]
     mine = [t for t in tests if t["name"].startswith("balanced_class_weight: ")]
     assert mine and all(t["score"] == 0 for t in mine)
     assert "calls sklearn.utils.class_weight.compute_class_weight — the library object" in mine[0]["output"]
+
+
+def test_scikit_learns_compute_class_weight_imported_by_name_is_caught_in_the_source():
+    """Not only by the sandbox's tripwires: a name imported from scikit-learn is read like one from Keras."""
+    from autograder.shortcuts import find_shortcuts
+    source = (ROOT / "tests" / "submissions" / "ch05" / "calls_sklearn.py").read_text()
+    assert find_shortcuts([source], "balanced_class_weight") == ["sklearn.utils.class_weight.compute_class_weight"]
