@@ -101,7 +101,8 @@ EXERCISES: tuple[Exercise, ...] = (
              checks='losses.MAE',
              forbidden=('keras.losses.mean_absolute_error', 'keras.losses.MeanAbsoluteError',
                         'tensorflow.keras.losses.mae', 'tensorflow.keras.losses.MAE', 'keras.metrics.MeanAbsoluteError',
-                        'tensorflow.compat.v1.losses.absolute_difference', 'sklearn.metrics.mean_absolute_error'),
+                        'tensorflow.compat.v1.losses.absolute_difference', 'sklearn.metrics.mean_absolute_error',
+                        'sklearn.metrics.mean_pinball_loss'),          # alpha=0.5 gives half the MAE
              states=REGRESSION_STATES),
     Exercise('huber', '02', points=10,
              hint='Line up the ranks first, as Keras does: if one input has shape (n,) and the other (n, 1), '

@@ -143,7 +143,8 @@ def gradescope(report: Report, visibility: Visibility = Visibility()) -> dict:
     output += f" Status: {report.status_text}"
     if report.output:
         output += "\n\nWhat your code printed (first lines):\n" + report.output[:2000]
-    return {"score": report.total(), "execution_time": round(report.seconds, 2), "output": output,
+    # no execution_time: how long grading took is the submission's to choose, and could carry hidden inputs
+    return {"score": report.total(), "output": output,
             "output_format": "text", "tests": tests}
 
 
@@ -220,11 +221,15 @@ def batch_names(paths) -> list[str]:
 
 
 SUBMISSIONS = "submissions"        # DIR/submissions/<name>/results.json, beside DIR/grades.csv
+# Only these get a folder: no such name can be another's folder plus "/results.json", so no results.json
+# is ever where another submission's folder must go.
+SUBMISSION_SUFFIXES = (".py", ".ipynb")
 
 
 def write_outputs(reports: list[Report], out_dir: Path, visibility: Visibility = Visibility()):
     """DIR/grades.csv and DIR/submissions/<name>/results.json (`<name>` as in `batch_names`, so every
-    submission has its own folder and none can be a batch-level file), each written atomically, never
+    .py or .ipynb submission has its own folder and none can be a batch-level file; anything else gets its
+    row only), each written atomically, never
     through a link. A results.json that cannot be written is reported and skipped: grades.csv is always
     written, with every row."""
     out_dir = Path(out_dir)
@@ -234,8 +239,8 @@ def write_outputs(reports: list[Report], out_dir: Path, visibility: Visibility =
         written = set()
         for report in reports:
             name = report.label
-            if name in written:
-                continue
+            if name in written or not name.endswith(SUBMISSION_SUFFIXES):
+                continue                      # (a folder or other file: its row says why it was not graded)
             written.add(name)
             try:
                 _write_results(out_fd, name, json.dumps(gradescope(report, visibility), indent=2) + "\n")

@@ -63,14 +63,37 @@ def _not_found(name, available, broken, hidden=False) -> Outcome:
                    + (f" Your code defines: {found}." if found else " Your code defines no functions."))
 
 
+UNNAMED_SHORTCUT = "an object it may not call"
+
+
+def _shortcuts_used(name, target, static, public_hits, available) -> list[str]:
+    """The forbidden objects exercise `name` used: its source's, then the tripwires'. When hidden checks ran,
+    only the calls seen before them are named; a forbidden call made only while hidden inputs were in play
+    is reported in fixed words (its names, or how many, could carry hidden inputs)."""
+    if not available:
+        return []
+    static = list(static)
+    hits = target.shortcut_hits(name)
+    if public_hits is None:                                   # no hidden checks: every hit is public
+        return static + [h for h in hits if h not in static]
+    named = static + [h for h in public_hits if h not in static]
+    if named:
+        return named
+    return [UNNAMED_SHORTCUT] if hits else []
+
+
 def _shortcut(name, used, outcome: Outcome, hidden=False) -> Outcome:
     """A hidden check names only the forbidden objects themselves (the registry's words); a public one shows
     what the submission wrote, bounded."""
     forbidden = exercises.exercise(name).forbidden
+    if used == [UNNAMED_SHORTCUT]:
+        return Outcome(False, Problem.SHORTCUT, kind=outcome.kind,
+                       detail=f"{name} calls an object it may not call (its own counterpart in Keras or another "
+                              f"library) — so {name} scores 0")
     if hidden:
         used = list(dict.fromkeys(_forbidden_name(u, forbidden) for u in used))
     else:
-        used = [neutral(u, 80) for u in used]
+        used = [neutral(u, 80) for u in dict.fromkeys(used)][:12]
     library = "Keras" if all(u.startswith("keras.") for u in used) else "library"
     why = (f"{name} calls {', '.join(used)} — the {library} {'object' if len(used) == 1 else 'objects'} "
            f"it is meant to reimplement — so {name} scores 0")
@@ -119,10 +142,13 @@ def run_exercises(names, target: Submission, seed: int | None = None, static_sho
     available = target.names()
     outcomes: dict[str, list[Outcome | None]] = {name: [None] * len(plans[name]) for name in names}
     fatal: dict[str, Outcome] = {}
+    public_hits: dict[str, list[str]] = {}
     for hidden in (False, True):
         if hidden:
             if seed is None:
                 break
+            # what the tripwires saw before any hidden input was sent: the only hits a message may name
+            public_hits = {name: target.shortcut_hits(name) for name in names if name in available}
             if before_hidden is not None:
                 before_hidden()
         asked = Withheld(target) if hidden else target
@@ -147,8 +173,8 @@ def run_exercises(names, target: Submission, seed: int | None = None, static_sho
     for name in names:
         ex, checks = exercises.exercise(name), plans[name]
         total = sum(c.weight for c in checks)
-        static = list(static_shortcuts.get(name, ()))
-        used = [] if name not in available else static + [h for h in target.shortcut_hits(name) if h not in static]
+        used = _shortcuts_used(name, target, static_shortcuts.get(name, ()), public_hits.get(name),
+                               name in available)
         for check, outcome in zip(checks, outcomes[name]):
             if outcome is None:
                 continue

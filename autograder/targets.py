@@ -217,7 +217,7 @@ class SandboxTarget:
             return []
         hits = reply.get("hits", []) if isinstance(reply, dict) else []
         known = set(exercises.exercise(name).forbidden)
-        return [h for h in hits if h in known]
+        return sorted(known.intersection(h for h in hits if isinstance(h, str)))    # the registry's names, once each
 
     def _forget_child(self):
         if self.child is not None:

@@ -65,3 +65,27 @@ def test_forged_replies_leave_every_message_and_results_json_small(batch):
     assert path.stat().st_size < 64 * 1024
     data = json.loads(path.read_text())
     assert all(len(t["output"]) <= 1501 for t in data["tests"])
+
+
+@pytest.fixture(scope="module")
+def forged_hits(tmp_path_factory):
+    """forged_hits.py graded under two seeds."""
+    runs = []
+    for seed in (1, 2):
+        out = tmp_path_factory.mktemp(f"hits{seed}")
+        (report,) = grade_many([WALLS / "forged_hits.py"], out, chapter="02", seed=seed, progress=False,
+                               mode=isolation.detect(), limits=Limits(call=8, cell=10, submission=120))
+        runs.append(report)
+    return runs
+
+
+def test_a_forged_list_of_forbidden_calls_says_the_same_under_every_seed(forged_hits):
+    first, second = ([(r.key, r.hidden, r.message) for r in mse_results(report)] for report in forged_hits)
+    assert first == second
+
+
+def test_forbidden_calls_are_named_once_each_and_only_as_seen_before_hidden_inputs(forged_hits):
+    for report in forged_hits:
+        messages = {r.message for r in mse_results(report)}
+        assert all(m.count("keras.losses.mean_squared_error") <= 1 for m in messages)
+        assert not any(r.passed for r in mse_results(report))

@@ -257,8 +257,9 @@ def test_points_in_grades_csv_follow_from_the_verdicts(graded, key):
 
 def test_results_json_follows_the_gradescope_schema(graded):
     for key, result in graded.results.items():
-        assert set(result) >= {"score", "execution_time", "output", "tests"}
-        assert isinstance(result["score"], (int, float)) and isinstance(result["execution_time"], (int, float))
+        assert set(result) >= {"score", "output", "tests"}
+        assert "execution_time" not in result             # a time the submission controls: never reported
+        assert isinstance(result["score"], (int, float))
         for test in result["tests"]:
             assert set(test) == {"name", "score", "max_score", "status", "output", "output_format", "visibility",
                                  "extra_data"}

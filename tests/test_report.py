@@ -159,3 +159,14 @@ def test_the_same_file_given_twice_has_one_name(tmp_path):
 
 def _rows_of(reports):
     return list(csv.reader(io.StringIO(grades_csv(reports))))[1:]
+
+
+def test_a_folder_and_a_file_inside_it_never_overwrite_each_others_results(tmp_path):
+    out = tmp_path / "out"
+    reports = _batch([tmp_path / "in" / "x.py", tmp_path / "in" / "x.py" / "results.json",
+                      tmp_path / "in" / "y", tmp_path / "in" / "y" / "results.json" / "z.py"])
+    write_outputs(reports, out)
+    assert len(_rows(out)) == 4
+    found = sorted(str(p.relative_to(out / "submissions")) for p in (out / "submissions").rglob("results.json")
+                   if p.is_file())
+    assert found == ["x.py/results.json", "y/results.json/z.py/results.json"]

@@ -672,3 +672,15 @@ def test_confusion_counts_answered_with_scikit_learns_confusion_matrix_scores_0_
 def test_the_exercises_of_the_scikit_learn_file_answered_with_keras_ops_keep_their_points(sklearn_shortcuts):
     for exercise in ("precision_recall_f1", "threshold_for_recall"):
         assert all(t["score"] == t["max_score"] > 0 for t in sklearn_shortcuts[exercise]), exercise
+
+
+def test_inspect_unwrap_does_not_lead_round_a_tripwire():
+    import inspect
+    import keras
+    tripwires = Tripwires().install({"huber": list(exercises.exercise("huber").forbidden)})
+    try:
+        tripwires.active = "huber"
+        inspect.unwrap(keras.losses.huber)(np.zeros((2, 3)), np.ones((2, 3)))
+        assert tripwires.hits.get("huber")
+    finally:
+        tripwires.uninstall()
