@@ -73,13 +73,12 @@ def _shortcuts_used(name, target, static, public_hits, available) -> list[str]:
     if not available:
         return []
     static = list(static)
-    hits = target.shortcut_hits(name)
     if public_hits is None:                                   # no hidden checks: every hit is public
-        return static + [h for h in hits if h not in static]
+        return static + [h for h in target.shortcut_hits(name) if h not in static]
     named = static + [h for h in public_hits if h not in static]
     if named:
         return named
-    return [UNNAMED_SHORTCUT] if hits else []
+    return [UNNAMED_SHORTCUT] if target.shortcut_hits(name) else []
 
 
 def _shortcut(name, used, outcome: Outcome, hidden=False) -> Outcome:
