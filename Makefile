@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test release refresh bench bench-grade bench-fairness clean
+.PHONY: setup book test test-fast release refresh bench bench-grade bench-fairness clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,13 @@ book: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The tests that need no TensorFlow, in seconds; tests/no_tensorflow.py makes any
+# TensorFlow/Keras import in them fail. A first step of the tiers (issue 22).
+FAST_TESTS := $(addprefix tests/test_,dependencies isolation_guard nbgrader_format probe_values \
+	property_audit release report seed_and_outputs submission_reading verdicts weights wire)
+test-fast: setup
+	$(PY) -m pytest -p tests.no_tensorflow $(addsuffix .py,$(FAST_TESTS))
 
 release: setup
 	$(PY) -m autograder release
