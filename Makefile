@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test test-fast release refresh bench bench-grade bench-fairness clean
+.PHONY: setup book test test-fast test-checks release refresh bench bench-grade bench-fairness clean
 
 setup: $(STAMP)
 
@@ -22,15 +22,20 @@ $(STAMP): pyproject.toml constraints.txt
 book: setup
 	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
+# The tiers are the folders of tests/ (tests/conftest.py says what each holds).
+# `make test` runs them all, as CI does: the TensorFlow-free tier first, in its own
+# process (any TensorFlow/Keras/JAX import there fails), then the rest on both cores.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -p tests.no_tensorflow tests/unit
+	$(PY) -m pytest -n 2 --dist loadscope tests/checks tests/e2e tests/notebooks
 
-# The tests that need no TensorFlow, in seconds; tests/no_tensorflow.py makes any
-# TensorFlow/Keras import in them fail. A first step of the tiers (issue 22).
-FAST_TESTS := $(addprefix tests/test_,dependencies isolation_guard nbgrader_format probe_values \
-	property_audit release report seed_and_outputs submission_reading verdicts weights wire)
+# Seconds, for every edit: release, registry, wire, seeds, reports, CSVs, isolation logic.
 test-fast: setup
-	$(PY) -m pytest -p tests.no_tensorflow $(addsuffix .py,$(FAST_TESTS))
+	$(PY) -m pytest -p tests.no_tensorflow tests/unit
+
+# The checks against the answer key and the corpus, in this process (one TensorFlow import).
+test-checks: setup
+	$(PY) -m pytest tests/checks
 
 release: setup
 	$(PY) -m autograder release

@@ -35,12 +35,12 @@ class Exercise:
     checks: str
     # Library objects the exercise may not call: its Keras counterpart first, then the ready-made
     # equivalents shipped beside it (TensorFlow's, Keras's aliases and internal copies, scikit-learn's;
-    # tests/test_shortcut_equivalents.py finds them in the installed libraries). Calling one is answering
+    # tests/checks/test_shortcut_equivalents.py finds them in the installed libraries). Calling one is answering
     # the exercise with its own counterpart, and scores 0 for that exercise.
     forbidden: tuple[str, ...] = field(default_factory=tuple)
     # What the exercise's text promises, property by property: {check key: a phrase that appears
     # word for word in the exercise's text in its chapter}. Every check key is stated here and every
-    # statement has a check (tests/test_property_audit.py).
+    # statement has a check (tests/unit/test_property_audit.py).
     states: dict = field(default_factory=dict)
 
 

@@ -81,3 +81,55 @@ def all_expectations() -> list[Expectation]:
         if exp is not None:
             out.append(exp)
     return out
+
+
+# --------------------------------------------------------------------------- the chapter-02 batch run
+
+EVERY_CHECK = "every check"
+
+
+def _header_lines(path: Path) -> list[str]:
+    """A .py file's first lines; a notebook's header lives in `<name>.ipynb.expect` beside it."""
+    source = path.with_name(path.name + ".expect") if path.suffix == ".ipynb" else path
+    return source.read_text(encoding="utf-8").splitlines()[:12]
+
+
+def batch(path: Path) -> dict[str, object] | None:
+    """What grading a corpus file in the chapter-02 batch (tests/e2e/test_grading.py) must find,
+    {exercise: EVERY_CHECK or {check keys}} (an exercise not named passes every check), or None when
+    no check runs at all. Said in the file's header:
+
+        # batch: nothing               every check passes
+        # batch: mae, huber            every check of these exercises fails
+        # batch: mse:graph, mae:fit    these check keys fail (their hidden twins too); the rest pass
+        # batch: unreadable            the file cannot be read as a submission: no check runs
+
+    A file with no `# batch:` line is judged by its `# expect:` keys (see `read`).
+    """
+    lines = [m.group(1) for line in _header_lines(path) if (m := re.match(r"#\s*batch:\s?(.*)$", line.strip()))]
+    if not lines:
+        exp = read(path)
+        if exp is None:
+            raise ValueError(f"{path}: no `# batch:` or `# expect:` line says what grading it must find")
+        found: dict[str, object] = {}
+        for exercise, key in exp.fails:
+            found.setdefault(exercise, set()).add(key)
+        return found
+    tokens = [t.strip() for line in lines for t in line.split(",") if t.strip()]
+    if tokens == ["unreadable"]:
+        return None
+    if tokens == ["nothing"]:
+        return {}
+    found = {}
+    for token in tokens:
+        head, _, key = token.partition(":")
+        if head not in _NAMES:
+            raise ValueError(f"{path}: {token!r} names no exercise")
+        if key:
+            keys = found.setdefault(head, set())
+            if keys == EVERY_CHECK:
+                raise ValueError(f"{path}: {head} fails every check and {key} too")
+            keys.add(key)
+        else:
+            found[head] = EVERY_CHECK
+    return found

@@ -3,7 +3,7 @@
 Part of the answer key: the grader reads this file as text and sends it to the answer key's
 process; it never imports it. The checks (autograder/checks/diagnosis.py) read THRESHOLDS
 from this file's text, so the rules' numbers are written here and only here (the chapter's
-text and the hint state them in prose; tests/test_exercise_diagnose.py compares them).
+text and the hint state them in prose; tests/checks/test_exercise_diagnose.py compares them).
 """
 import keras
 from keras import ops

@@ -1,4 +1,5 @@
 """mae calls mean_absolute_error imported under another name."""
+# batch: mae
 import keras
 from keras import ops
 import numpy as np

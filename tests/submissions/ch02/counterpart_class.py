@@ -1,4 +1,5 @@
 """huber uses keras.losses.Huber(reduction=None); mse uses MeanSquaredError(reduction=None) through getattr."""
+# batch: mse, huber
 import keras
 from keras import ops
 import numpy as np

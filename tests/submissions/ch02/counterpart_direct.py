@@ -1,4 +1,5 @@
 """mse returns keras.losses.mean_squared_error(...)."""
+# batch: mse
 import keras
 from keras import ops
 import numpy as np

@@ -1,4 +1,5 @@
 """log_cosh fetches its counterpart by name at call time."""
+# batch: log_cosh
 import keras
 from keras import ops
 import numpy as np

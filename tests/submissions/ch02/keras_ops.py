@@ -1,4 +1,5 @@
 """Correct: keras.ops throughout, in jupytext `# %%` cells."""
+# batch: nothing
 # %%
 import keras
 from keras import ops

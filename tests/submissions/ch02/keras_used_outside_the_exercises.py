@@ -1,4 +1,5 @@
 """Correct, and compares itself with the Keras counterparts at top level (outside the exercise functions), which is allowed."""
+# batch: nothing
 import keras
 from keras import ops
 import numpy as np

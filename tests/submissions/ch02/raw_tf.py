@@ -1,4 +1,5 @@
 """Correct: raw TensorFlow ops, one cell."""
+# batch: nothing
 import tensorflow as tf
 
 

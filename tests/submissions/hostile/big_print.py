@@ -1,4 +1,5 @@
 """Prints 200 MB at top level, then defines correct exercises (one cell)."""
+# batch: nothing
 import keras
 from keras import ops
 import numpy as np

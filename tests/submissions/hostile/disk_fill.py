@@ -1,5 +1,6 @@
 """Fills every writable place with many files, each under the per-file limit: 1 MB files, then
 empty ones, in its folder, $HOME, /tmp and /dev/shm. Prints how much it wrote; nothing may survive."""
+# batch: nothing
 # %%
 import keras
 import numpy as np

@@ -5,6 +5,7 @@ under (read from /proc/<ancestor>/cmdline); prints a fake result; and leaves a
 process behind that keeps rewriting those files for a minute, after the grader
 has written its own. Its exercises are correct: it should get 40 points, no more.
 """
+# batch: nothing
 import json
 import os
 import time

@@ -2,6 +2,7 @@
 
 Prints how many started and how many held their 1.5 GB at the same time. Its exercises are correct (and defined first).
 """
+# batch: nothing
 # %%
 import keras
 import numpy as np

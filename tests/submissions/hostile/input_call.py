@@ -1,4 +1,5 @@
 """input() at top level in the mse cell, and inside mae."""
+# batch: mae
 # %%
 import keras
 from keras import ops

@@ -3,6 +3,7 @@
 Under --jobs 2 its siblings are other learners' submissions, forked from the same zygote. Its own
 exercises are correct: it should get 40 points, and so should everyone graded beside it.
 """
+# batch: nothing
 # %%
 import keras
 import numpy as np

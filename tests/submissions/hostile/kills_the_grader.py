@@ -1,4 +1,5 @@
 """Tries to SIGKILL every process it descends from: the sandbox's parent (the zygote) and the grader."""
+# batch: nothing
 # %%
 import keras
 import numpy as np

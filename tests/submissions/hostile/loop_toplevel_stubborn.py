@@ -1,4 +1,5 @@
 """After defining huber, a top-level loop that ignores SIGALRM and swallows every exception."""
+# batch: huber
 # %%
 import keras
 from keras import ops

@@ -1,4 +1,5 @@
 """Return values that lie: equal to everything, fake __array__, a fake module name, a cheating ndarray subclass."""
+# batch: mse, mae, huber, log_cosh
 # %%
 import keras
 from keras import ops

@@ -1,4 +1,5 @@
 """Misspelled names: mse and huber are written under other names; log_cosh is missing."""
+# batch: mse, huber, log_cosh
 # %%
 import keras
 from keras import ops

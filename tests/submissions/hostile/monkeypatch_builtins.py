@@ -1,4 +1,5 @@
 """Patches builtins (abs, round); mse is plainly wrong, the others are right."""
+# batch: mse
 import keras
 from keras import ops
 import numpy as np

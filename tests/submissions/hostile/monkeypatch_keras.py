@@ -1,4 +1,5 @@
 """Replaces the Keras losses (the grader's answer key, if it lived here) with ones that agree with it."""
+# batch: mse
 import keras
 from keras import ops
 import numpy as np

@@ -1,4 +1,5 @@
 """Patches NumPy so every comparison says equal; mse is plainly wrong, mae is right."""
+# batch: mse
 import keras
 from keras import ops
 import numpy as np

@@ -1,4 +1,5 @@
 """A file that defines none of the exercises (the wrong notebook was uploaded)."""
+# batch: mse, mae, huber, log_cosh
 import numpy as np
 
 

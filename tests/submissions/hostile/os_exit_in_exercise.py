@@ -1,4 +1,5 @@
 """mse ends its process with os._exit(); the other exercises are fine."""
+# batch: mse
 # %%
 import keras
 from keras import ops

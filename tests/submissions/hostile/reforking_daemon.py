@@ -1,5 +1,6 @@
 """Leaves a daemon that re-forks itself every 50 ms (its pid keeps changing) for two minutes,
 planting fake grades wherever it can and a marker file in /tmp and /dev/shm, so it shows if it survives."""
+# batch: nothing
 # %%
 import keras
 import numpy as np

@@ -1,4 +1,5 @@
 """Returns a list (mse), a tuple of NumPy scalars (mae), a Python float (huber), NaN (log_cosh)."""
+# batch: mse:rank-alignment, mse:graph, mse:fit, mae:rank-alignment, mae:graph, mae:fit, huber, log_cosh
 # %%
 import keras
 from keras import ops

@@ -4,6 +4,7 @@ Reads its environment, every /proc/<pid>/environ and cmdline it can, its ancesto
 the grader's modules and to read other submissions and the --out folder, and tries the network.
 mae also puts its inputs into its error message (so hidden inputs would show if echoed).
 """
+# batch: mae
 # %%
 import keras
 import numpy as np

@@ -1,4 +1,5 @@
 """sys.exit(), exit() and raise SystemExit at the end of three exercise cells."""
+# batch: nothing
 # %%
 import keras
 from keras import ops

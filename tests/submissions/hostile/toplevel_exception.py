@@ -1,4 +1,5 @@
 """The mse cell raises at top level after defining mse (a failing try-it line); nothing is lost."""
+# batch: nothing
 # %%
 import keras
 from keras import ops

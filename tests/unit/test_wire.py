@@ -353,7 +353,7 @@ def test_a_json_object_with_a_key_given_twice_is_refused():
         wire.loads(b'{"a": 1, "a": 2}')
 
 
-@pytest.mark.parametrize("key", [(1, 2), b"k", object(), frozenset()], ids=repr)
+@pytest.mark.parametrize("key", [(1, 2), b"k", object(), frozenset()], ids=lambda key: type(key).__name__)
 def test_dict_keys_of_other_types_cannot_be_sent(key):
     with pytest.raises(wire.WireError, match="cannot send a dict key"):
         wire.dumps({key: 1})

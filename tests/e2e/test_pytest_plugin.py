@@ -16,7 +16,7 @@ import pytest
 from autograder import exercises
 from autograder.checks import checks_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CH02 = [ex.name for ex in exercises.exercises_for("02")]
 PUBLIC_CHECKS = sum(len(checks_for(name)) for name in CH02)
 
@@ -144,9 +144,9 @@ def test_escape_sequences_from_a_submission_never_reach_the_terminal(tmp_path):
 # in a fresh pytest away from the learner's workspace. Each test below puts one attack in the workspace
 # that the documented `pytest --submission FILE` run there let into the grader's process.
 
-ROUTE = Path(__file__).resolve().parent / "submissions" / "pytest_route"
-ALL_WRONG = Path(__file__).resolve().parent / "submissions" / "hostile" / "zeros_everywhere.py"
-CORRECT = Path(__file__).resolve().parent / "submissions" / "ch02" / "keras_ops.py"
+ROUTE = Path(__file__).resolve().parents[1] / "submissions" / "pytest_route"
+ALL_WRONG = Path(__file__).resolve().parents[1] / "submissions" / "hostile" / "zeros_everywhere.py"
+CORRECT = Path(__file__).resolve().parents[1] / "submissions" / "ch02" / "keras_ops.py"
 FORGE = ROUTE / "forging_plugin.py"
 UNREADABLE = ROUTE / "unreadable.ipynb"          # fails at once, without starting the sandbox: a cheap target
 

@@ -26,7 +26,7 @@ from autograder.shortcuts import find_shortcuts
 from autograder.submission import UnreadableSubmission
 from autograder.targets import answer_key
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "submissions"
 CH05 = [ex.name for ex in exercises.exercises_for("05")]
 

@@ -15,7 +15,7 @@ from autograder import isolation
 from autograder.grade import grade_many
 from autograder.targets import CALL_GRACE, Limits
 
-WALLS = Path(__file__).resolve().parent / "submissions" / "walls"
+WALLS = Path(__file__).resolve().parents[1] / "submissions" / "walls"
 LIMITS = Limits(call=2, cell=10, submission=12)
 SPAWN_MARGIN = 4            # seconds to start and end a child, beyond the limits themselves
 FILES = ["answers_after_the_call_limit.py", "slow_inside_every_limit.py", "forged_replies.py"]

@@ -10,9 +10,10 @@ import runpy
 
 import pytest
 
-from autograder import exercises
+from autograder import exercises, references
 from autograder.checks import Context, checks_for
-from autograder.runner import InProcess, Withheld, reference_target, run_exercises
+from autograder.runner import InProcess, Withheld, run_exercises
+from autograder.targets import CachedReference
 
 from corpus import all_expectations
 
@@ -20,9 +21,21 @@ SEEDS = range(20)
 CASES = all_expectations()
 
 
+def each(cases):
+    """One test per corpus file, named by its path (under pytest-xdist a file's tests share a worker and its
+    grading: tests/conftest.py)."""
+    return [pytest.param(e, id=e.id) for e in cases]
+
+
 def _graded_names(exp, namespace):
     chapters = {exercises.exercise(name).chapter for name in exp.exercises}
     return [ex.name for ch in sorted(chapters) for ex in exercises.exercises_for(ch) if ex.name in namespace]
+
+
+@functools.cache
+def answer_key():
+    """One answer key for the whole corpus, each distinct question computed once, as in a batch."""
+    return CachedReference(references.namespace())
 
 
 @functools.cache
@@ -32,7 +45,7 @@ def graded(path):
     exp = next(e for e in CASES if e.path == path)
     names = _graded_names(exp, namespace)
     target = InProcess(namespace)
-    public = run_exercises(names, target, seed=None)
+    public = run_exercises(names, target, seed=None, reference=answer_key())
     hidden = {}
     for seed in SEEDS:
         rows = []
@@ -42,7 +55,7 @@ def graded(path):
             ex = exercises.exercise(name)
             for check in checks:
                 if check.hidden:
-                    ctx = Context(Withheld(target), reference_target(), name, hidden=True)
+                    ctx = Context(Withheld(target), answer_key(), name, hidden=True)
                     outcome = check.run(ctx)
                     rows.append((name, check.key, outcome.passed, ex.points * check.weight / total))
         hidden[seed] = rows
@@ -53,7 +66,7 @@ def test_the_corpus_has_expectations():
     assert len(CASES) >= 30
 
 
-@pytest.mark.parametrize("exp", CASES, ids=[e.id for e in CASES])
+@pytest.mark.parametrize("exp", each(CASES))
 def test_exactly_the_expected_keys_fail_under_every_seed(exp):
     public, hidden = graded(exp.path)
     failed_public = {(r.exercise, r.key) for r in public if not r.passed}
@@ -66,14 +79,14 @@ def test_exactly_the_expected_keys_fail_under_every_seed(exp):
         assert exp.fails <= failed_public | failed, (seed, exp.fails - failed_public - failed)
 
 
-@pytest.mark.parametrize("exp", CASES, ids=[e.id for e in CASES])
+@pytest.mark.parametrize("exp", each(CASES))
 def test_the_same_score_under_every_seed(exp):
     _, hidden = graded(exp.path)
     scores = {seed: round(sum(share for *_, ok, share in rows if ok), 6) for seed, rows in hidden.items()}
     assert len(set(scores.values())) == 1, scores
 
 
-@pytest.mark.parametrize("exp", [e for e in CASES if e.says], ids=[e.id for e in CASES if e.says])
+@pytest.mark.parametrize("exp", each([e for e in CASES if e.says]))
 def test_a_failing_public_check_says_what_is_wrong(exp):
     public, _ = graded(exp.path)
     messages = " | ".join(r.message for r in public if not r.passed)
@@ -85,7 +98,7 @@ ONE_SECONDARY_FLAW = [e for e in CASES if e.path.parent.name == "one_flaw" and l
                       and next(iter(e.fails))[1] != "values"]
 
 
-@pytest.mark.parametrize("exp", ONE_SECONDARY_FLAW, ids=[e.id for e in ONE_SECONDARY_FLAW])
+@pytest.mark.parametrize("exp", each(ONE_SECONDARY_FLAW))
 def test_one_secondary_flaw_keeps_at_least_70_percent(exp):
     public, hidden = graded(exp.path)
     (name, _), = exp.fails

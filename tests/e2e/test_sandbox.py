@@ -28,7 +28,7 @@ ISOLATED = MODE.isolated
 needs_isolation = pytest.mark.skipif(not ISOLATED, reason=f"submissions cannot be isolated here: {MODE.reason}")
 only_without_isolation = pytest.mark.skipif(ISOLATED, reason="what happens without isolation")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 SOURCE = '''
 import numpy as np

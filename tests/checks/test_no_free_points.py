@@ -11,7 +11,7 @@ import pytest
 from autograder import exercises
 from autograder.runner import InProcess, run_exercise
 
-ZEROS = Path(__file__).resolve().parent / "submissions" / "hostile" / "zeros_everywhere.py"
+ZEROS = Path(__file__).resolve().parents[1] / "submissions" / "hostile" / "zeros_everywhere.py"
 SEED = 5
 
 

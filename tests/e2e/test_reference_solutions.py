@@ -14,7 +14,7 @@ import pytest
 
 from autograder import exercises
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 REFERENCES = sorted((ROOT / "tests" / "submissions" / "reference").glob("ch*.py"))
 

@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 
 from autograder import exercises, release
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LEARNER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

@@ -11,7 +11,7 @@ import pytest
 from autograder import exercises
 from autograder.runner import InProcess, run_exercise
 
-HINTS = Path(__file__).resolve().parent / "submissions" / "hints"
+HINTS = Path(__file__).resolve().parents[1] / "submissions" / "hints"
 SEED = 31415
 
 

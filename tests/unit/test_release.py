@@ -9,7 +9,7 @@ import pytest
 
 from autograder import exercises, release
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_notebooks_dir_is_up_to_date_with_solutions():

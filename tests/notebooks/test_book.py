@@ -9,9 +9,11 @@ import nbformat
 import pytest
 import yaml
 
+import chapter_runs
+
 from autograder import exercises
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 
 
@@ -23,6 +25,8 @@ def toc_chapters():
 
 @pytest.fixture(scope="module")
 def built():
+    for stem in toc_chapters():          # executed once (or reused), into the cache the book reads
+        assert not chapter_runs.run(stem).errors(), f"{stem} raises; tests/notebooks/test_chapters.py says where"
     jb = Path(sys.executable).parent / "jupyter-book"
     proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
                           cwd=ROOT, capture_output=True, text=True)
@@ -121,11 +125,8 @@ def test_no_answer_cell_prints_above_its_quiz(built):
 
 
 def _executed(stem):
-    """The chapter as the book executed it: the solution notebook with myst-nb's cached outputs."""
-    from jupyter_cache import get_cache
-    cache = get_cache(HTML.parent / ".jupyter_cache")
-    _, nb = cache.merge_match_into_notebook(solution(stem))
-    return nb
+    """The chapter as the book shows it: the solution notebook with the outputs of its one execution."""
+    return chapter_runs.run(stem).executed
 
 
 def _makes_an_image(cell):
@@ -213,6 +214,12 @@ def test_internal_links_resolve(built):
             if not (page.parent / href).resolve().exists():
                 broken.append(f"{page.relative_to(HTML)} -> {href}")
     assert broken == []
+
+
+def test_the_build_executes_no_chapter_the_tests_already_ran(built):
+    # One execution per chapter: chapter_runs.py stored it where myst-nb's cache looks.
+    assert "Using cached notebook" in built
+    assert "Executing notebook" not in built
 
 
 def test_a_rebuild_of_unchanged_chapters_executes_nothing(built):

@@ -295,7 +295,7 @@ def test_the_ch02_learner_notebook_sends_only_setup_helper_and_exercise_cells(su
 
 # --------------------------------------------------------------------------- which names a cell reads
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_nested_helper_named_like_a_chapter_global_pulls_in_no_chapter_cell(tmp_path):

@@ -27,7 +27,7 @@ from autograder.runner import InProcess, run_exercise
 NAME = "diagnose"
 SEED = 12345
 reference = namespace()[NAME]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 H, U, O, LR, LK = "healthy", "underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"
 R, S = "inputs", "strings"

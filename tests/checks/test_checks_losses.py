@@ -13,7 +13,7 @@ import pytest
 from autograder import exercises
 from autograder.checks import checks_for, classification as cl, losses
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOSSES = [ex.name for ex in exercises.EXERCISES if ex.checks.startswith(("losses.", "classification."))]
 SEEDS = range(20)
 

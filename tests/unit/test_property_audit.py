@@ -13,7 +13,7 @@ import pytest
 from autograder import exercises
 from autograder.checks import checks_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = [ex.name for ex in exercises.EXERCISES]
 
 

@@ -9,7 +9,7 @@ import pytest
 from autograder import exercises, weights
 from autograder.runner import plan
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _course(tmp_path, text):

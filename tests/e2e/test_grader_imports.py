@@ -7,7 +7,7 @@ import pytest
 
 from autograder import isolation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HINTS = ROOT / "tests" / "submissions" / "hints"
 
 
