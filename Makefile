@@ -27,7 +27,7 @@ book: setup
 # process (any TensorFlow/Keras/JAX import there fails), then the rest on both cores.
 test: setup
 	$(PY) -m pytest -p tests.no_tensorflow tests/unit
-	$(PY) -m pytest -n 2 --dist loadscope tests/checks tests/e2e tests/notebooks
+	$(PY) -m pytest -n 2 --dist loadscope --durations=20 tests/checks tests/e2e tests/notebooks
 
 # Seconds, for every edit: release, registry, wire, seeds, reports, CSVs, isolation logic.
 test-fast: setup
