@@ -1,4 +1,4 @@
-"""Each chapter notebook executed once, for every test that reads its outputs and for the book.
+"""Each chapter notebook, and each learner notebook, executed once, for every test that reads its outputs.
 
 A chapter runs where TensorFlow is at its noisiest (oneDNN on, log level 0: what an Intel CPU
 does by default), so its outputs also show whether the course keeps TensorFlow quiet. The executed
@@ -6,7 +6,15 @@ notebook is stored in the book's jupyter-cache (`_build/.jupyter_cache`, where m
 a fingerprint of the course's code and pinned versions: the book build then executes nothing, and
 a later run executes a chapter again only when its code, the autograder or the pins changed.
 
-Under pytest-xdist a lock file per chapter keeps the two workers from running one chapter twice,
+The learner notebooks (notebooks/, with their stubs) are executed the same way and stored in the
+same cache: they raise where a stub is tried, so they are stored whenever the kernel reached the
+end, and myst-nb never reads them (the book has no page for them).
+
+Notebooks run through `PatientClient`, an nbclient client that asks for each cell's reply every
+second: nbclient 0.11 can miss the reply to a cell that shows a widget and then waits out the cell's
+whole timeout before it sees it (jupyter/nbclient#312), which cost 300 s in most full runs here.
+
+Under pytest-xdist a lock file per notebook keeps the two workers from running one notebook twice,
 and one more lock serialises the cache's database.
 """
 from __future__ import annotations
@@ -17,16 +25,20 @@ import fcntl
 import functools
 import hashlib
 import os
+import queue
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
-from jupyter_cache.executors.utils import single_nb_execution
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
+NOTEBOOKS = ROOT / "notebooks"       # the learner notebooks, released from SOLUTIONS
 CACHE = ROOT / "_build" / ".jupyter_cache"
 NOISY = {"TF_ENABLE_ONEDNN_OPTS": "1", "TF_CPP_MIN_LOG_LEVEL": "0"}   # what an Intel CPU does by default
 TIMEOUT = 300                                                         # _config.yml's execute.timeout
@@ -37,9 +49,9 @@ def chapters() -> list[str]:
     return sorted(p.stem for p in SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def read(stem: str) -> nbformat.NotebookNode:
-    """The chapter notebook as committed."""
-    return nbformat.read(SOLUTIONS / f"{stem}.ipynb", as_version=4)
+def read(stem: str, folder: Path = SOLUTIONS) -> nbformat.NotebookNode:
+    """The chapter notebook (or, from NOTEBOOKS, the learner notebook) as committed."""
+    return nbformat.read(folder / f"{stem}.ipynb", as_version=4)
 
 
 @functools.cache
@@ -54,7 +66,7 @@ def fingerprint(root: Path = ROOT) -> str:
 @dataclass(frozen=True)
 class ChapterRun:
     stem: str
-    stored: nbformat.NotebookNode       # the notebook as committed (its outputs are the expected ones)
+    stored: nbformat.NotebookNode       # the notebook as committed (a chapter's outputs are the expected ones)
     executed: nbformat.NotebookNode     # the same cells with the outputs of this run
     seconds: float
     reused: bool                        # taken from the cache (executed by an earlier run)
@@ -63,6 +75,47 @@ class ChapterRun:
         """(cell index, error name) of every cell that raised."""
         return [(i, o.ename) for i, c in enumerate(self.executed.cells)
                 for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+def asked_every(step: float, get_msg):
+    """`get_msg(timeout)` of a kernel client's channel, asked again every `step` seconds until `timeout`:
+    each new poll sees a message that an earlier one missed."""
+    async def get(timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            try:
+                return await get_msg(timeout=step if left is None else max(0.0, min(step, left)))
+            except queue.Empty:
+                if left is not None and left <= step:
+                    raise
+    return get
+
+
+class PatientClient(NotebookClient):
+    """nbclient's client, asking for each reply on the shell channel every second (jupyter/nbclient#312)."""
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        kc.shell_channel.get_msg = asked_every(1.0, kc.shell_channel.get_msg)
+        return kc
+
+
+@dataclass(frozen=True)
+class Execution:
+    seconds: float
+    error: Exception | None         # a cell that timed out, or (errors not allowed) raised
+
+
+def execute(nb: nbformat.NotebookNode, cwd: Path) -> Execution:
+    """Run `nb` in place, every cell even after one raises, as jupyter-cache would for myst-nb."""
+    start = time.perf_counter()
+    try:
+        PatientClient(nb, timeout=TIMEOUT, allow_errors=True,
+                      resources={"metadata": {"path": str(cwd)}}).execute()
+    except (CellExecutionError, CellTimeoutError) as error:
+        return Execution(time.perf_counter() - start, error)
+    return Execution(time.perf_counter() - start, None)
 
 
 @contextlib.contextmanager
@@ -112,20 +165,29 @@ def _store(path: Path, executed, seconds: float) -> None:
             check_validity=False, overwrite=True)
 
 
-@functools.cache
-def run(stem: str) -> ChapterRun:
-    """The chapter executed (or its stored execution, if nothing it depends on changed since)."""
-    path = SOLUTIONS / f"{stem}.ipynb"
-    stored = read(stem)
-    with _locked(stem):
+def _execute(folder: Path, stem: str, *, errors_expected: bool) -> ChapterRun:
+    path = folder / f"{stem}.ipynb"
+    stored = read(stem, folder)
+    with _locked(f"{folder.name}.{stem}"):
         found = _cached(stem, stored)
         if found is not None:
             return found
         executed = copy.deepcopy(stored)
         with _environment(NOISY):
-            result = single_nb_execution(executed, cwd=str(SOLUTIONS), timeout=TIMEOUT,
-                                         allow_errors=True, meta_override=True)
-        chapter = ChapterRun(stem, stored, executed, result.time, reused=False)
-        if result.err is None and not chapter.errors():
-            _store(path, executed, result.time)     # a failing chapter is never reused
-        return chapter
+            result = execute(executed, folder)
+        notebook = ChapterRun(stem, stored, executed, result.seconds, reused=False)
+        if result.error is None and (errors_expected or not notebook.errors()):
+            _store(path, executed, result.seconds)  # a failing chapter, or one that timed out, is never reused
+        return notebook
+
+
+@functools.cache
+def run(stem: str) -> ChapterRun:
+    """The chapter executed (or its stored execution, if nothing it depends on changed since)."""
+    return _execute(SOLUTIONS, stem, errors_expected=False)
+
+
+@functools.cache
+def learner_run(stem: str) -> ChapterRun:
+    """The learner notebook executed as released, stubs and all (or its stored execution)."""
+    return _execute(NOTEBOOKS, stem, errors_expected=True)

@@ -1,5 +1,8 @@
 """The learner notebooks run top to bottom; only the exercise stubs and the self-check raise.
 
+Each is executed once (tests/chapter_runs.py, where TensorFlow is at its noisiest) and the run is
+stored until the notebook, the autograder or the pins change.
+
 They are also a self-grading route: `pytest --nbval-lax` on a learner notebook
 fails until every public check passes, and passes on a completed one.
 """
@@ -9,20 +12,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+import chapter_runs
 from autograder import exercises, release
 
 ROOT = Path(__file__).resolve().parents[2]
 LEARNER_NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-@pytest.fixture(scope="module", params=LEARNER_NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.fixture(params=LEARNER_NOTEBOOKS, ids=lambda p: p.stem)
 def executed(request):
-    nb = nbformat.read(request.param, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(request.param.parent)}}).execute()
-    return request.param, nb
+    return request.param, chapter_runs.learner_run(request.param.stem).executed
 
 
 def _errors(cell):
@@ -107,3 +107,9 @@ def test_nbval_fails_on_an_unanswered_learner_notebook(tmp_path):
 def test_nbval_passes_on_a_completed_learner_notebook(tmp_path):
     proc = nbval(answered(FIRST, tmp_path))
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_a_second_run_reuses_the_stored_execution(executed):
+    path, _ = executed
+    again = chapter_runs.learner_run.__wrapped__(path.stem)     # past this process's memo: the on-disk cache
+    assert again.reused
