@@ -1,8 +1,10 @@
 """The reference solutions score full marks, public and hidden checks, through the real CLI.
 
 The chapter solution notebooks in solutions/ are graded as they are (the grader
-picks the cells the exercises need), together with the reference submissions for
-the chapters whose notebooks are not written yet (tests/submissions/reference/).
+picks the cells the exercises need), together with a second correct answer to each
+chapter's exercises, written another way (tests/submissions/reference/: plain
+keras.ops and NumPy, no code shared with the notebooks), so that a correct answer
+that does not copy the notebook's is known to score full marks too.
 """
 import csv
 import json
