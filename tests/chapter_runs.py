@@ -111,7 +111,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path) -> Execution:
     """Run `nb` in place, every cell even after one raises, as jupyter-cache would for myst-nb."""
     start = time.perf_counter()
     try:
-        PatientClient(nb, timeout=TIMEOUT, allow_errors=True,
+        PatientClient(nb, timeout=TIMEOUT, allow_errors=True, record_timing=False,
                       resources={"metadata": {"path": str(cwd)}}).execute()
     except (CellExecutionError, CellTimeoutError) as error:
         return Execution(time.perf_counter() - start, error)
