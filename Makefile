@@ -19,7 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
+# The chapters are executed first (tests/chapter_runs.py, two at a time), into the cache
+# the book build reads: the build itself then executes nothing.
 book: setup
+	$(PY) tests/chapter_runs.py
 	$(VENV)/bin/jupyter-book build . --warningiserror --nitpick --keep-going
 
 # The tiers are the folders of tests/ (tests/conftest.py says what each holds).
