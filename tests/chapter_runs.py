@@ -28,7 +28,7 @@ import os
 import queue
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,18 +195,22 @@ def learner_run(stem: str) -> ChapterRun:
     return _execute(NOTEBOOKS, stem, errors_expected=True)
 
 
+def _summary(stem: str) -> str:
+    chapter = run(stem)
+    errors = chapter.errors()
+    how = "stored run" if chapter.reused else f"executed in {chapter.seconds:.0f} s"
+    return f"{stem}: {how}" + (f"; cells that raised: {errors}" if errors else "")
+
+
 def main() -> int:
-    """`make book`'s first step: every chapter executed (two at a time) or found stored, so the book
-    build itself executes nothing (and cannot meet jupyter/nbclient#312 through myst-nb)."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = list(pool.map(run, chapters()))
-    failed = 0
-    for chapter in runs:
-        errors = chapter.errors()
-        how = "stored run" if chapter.reused else f"executed in {chapter.seconds:.0f} s"
-        print(f"{chapter.stem}: {how}" + (f"; cells that raised: {errors}" if errors else ""), flush=True)
-        failed += bool(errors)
-    return 1 if failed else 0
+    """`make book`'s first step: every chapter executed (two at a time, each from a process of its
+    own, so that two kernels never pick their ports in one process) or found stored; the book build
+    then executes nothing (and cannot meet jupyter/nbclient#312 through myst-nb)."""
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        lines = list(pool.map(_summary, chapters()))
+    for line in lines:
+        print(line, flush=True)
+    return 1 if any("raised" in line for line in lines) else 0
 
 
 if __name__ == "__main__":
