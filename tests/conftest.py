@@ -8,40 +8,17 @@ gets its folder's marker, so `pytest -m "not notebooks"` works too.
 Under pytest-xdist (`make test` runs `-n 2 --dist loadscope`) the work is handed out in units:
 a test file, whose tests stay on one worker so its module fixtures run once, or, in the files of
 SPLIT_BY_PARAMETER, one parameter of that file (a chapter, a corpus file), so that a long file
-spreads over both workers.
+spreads over both workers; the website's files share one unit (tests/tiers.py).
 """
 from pathlib import Path
 
 import pytest
 
 import autograder  # noqa: F401  (sets TensorFlow's quiet environment for this process and its children)
+from tiers import TIERS, tier_of, work_unit
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "submissions"
-TIERS = ("unit", "checks", "e2e", "notebooks")
-
-
-def tier_of(path: Path) -> str | None:
-    """The tier a test file belongs to: the folder under tests/ it sits in."""
-    try:
-        folder = Path(path).resolve().relative_to(TESTS).parts[0]
-    except ValueError:
-        return None
-    return folder if folder in TIERS else None
-
-
-# Files whose work unit is one parameter: the part of the test id before its first "-"
-# (`[05_imbalanced_data-cell3]` and `[05_imbalanced_data]` share the chapter's one execution).
-SPLIT_BY_PARAMETER = ("tests/notebooks/test_chapters.py", "tests/notebooks/test_learner_notebooks.py",
-                      "tests/checks/test_corpus_across_seeds.py")
-
-
-def work_unit(nodeid: str) -> str:
-    """The unit of work a test belongs to under pytest-xdist (see SPLIT_BY_PARAMETER)."""
-    path, _, rest = nodeid.partition("::")
-    if path in SPLIT_BY_PARAMETER and "[" in rest:
-        return f"{path}[{rest.split('[', 1)[1].split('-', 1)[0].rstrip(']')}]"
-    return path
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -1,61 +1,13 @@
 """The website: built offline with warnings as errors, chapters executed, solutions folded."""
 import re
-import subprocess
-import sys
-from html.parser import HTMLParser
-from pathlib import Path
 
 import nbformat
-import pytest
-import yaml
 
 import chapter_runs
 
 from autograder import exercises
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-
-
-def toc_chapters():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    return [f.split("/", 1)[1] for f in files if f.startswith("solutions/")]
-
-
-@pytest.fixture(scope="module")
-def built():
-    for stem in toc_chapters():          # executed once (or reused), into the cache the book reads
-        assert not chapter_runs.run(stem).errors(), f"{stem} raises; tests/notebooks/test_chapters.py says where"
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return proc.stdout + proc.stderr
-
-
-class _Text(HTMLParser):
-    """Visible text of a page (no scripts or styles)."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style") and self._skip > 0
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return "".join(parser.parts)
+from website import HTML, ROOT, build_book, toc_chapters, visible_text
 
 
 def test_toc_lists_exactly_the_written_chapters():
@@ -228,41 +180,10 @@ def test_a_rebuild_of_unchanged_chapters_executes_nothing(built):
     import os
     for stem in toc_chapters():
         os.utime(ROOT / "solutions" / f"{stem}.ipynb")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jb), "build", ".", "--warningiserror", "--nitpick", "--keep-going"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0
-    assert "Executing notebook" not in proc.stdout + proc.stderr
+    assert "Executing notebook" not in build_book()
 
 
 # --------------------------------------------------------------------------- in a real browser
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser(built):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (`apt-get install chromium`; .ci/run does it)")
-    import functools
-    import http.server
-    import threading
-    from playwright.sync_api import sync_playwright
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(HTML))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        page = chromium.new_page(viewport={"width": 1280, "height": 900})
-        offsite = []
-        page.on("request", lambda r: offsite.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
-        yield page, f"http://127.0.0.1:{server.server_address[1]}", offsite
-        chromium.close()
-    server.shutdown()
-
 
 def test_formulas_render_without_a_cdn(browser):
     page, base, offsite = browser

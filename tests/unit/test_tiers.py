@@ -48,12 +48,12 @@ def test_every_test_file_is_in_a_tier():
 
 
 def test_under_xdist_a_file_is_one_unit_of_work():
-    from conftest import work_unit
+    from tiers import work_unit
     assert work_unit("tests/e2e/test_grading.py::test_x[ch02/mse_rmse.py]") == "tests/e2e/test_grading.py"
 
 
 def test_under_xdist_a_chapters_tests_are_one_unit_of_work():
-    from conftest import work_unit
+    from tiers import work_unit
     cell = work_unit("tests/notebooks/test_chapters.py::test_cell_runs[05_imbalanced_data-cell3]")
     whole = work_unit("tests/notebooks/test_chapters.py::test_the_chapter_ran_to_its_end[05_imbalanced_data]")
     other = work_unit("tests/notebooks/test_chapters.py::test_the_chapter_ran_to_its_end[06_metrics]")
@@ -61,7 +61,14 @@ def test_under_xdist_a_chapters_tests_are_one_unit_of_work():
 
 
 def test_under_xdist_a_corpus_files_tests_are_one_unit_of_work():
-    from conftest import work_unit
+    from tiers import work_unit
     a = work_unit("tests/checks/test_corpus_across_seeds.py::test_exactly[one_flaw/mse__x.py]")
     b = work_unit("tests/checks/test_corpus_across_seeds.py::test_the_same_score[one_flaw/mse__x.py]")
     assert a == b != work_unit("tests/checks/test_corpus_across_seeds.py::test_exactly[ch02/mse_rmse.py]")
+
+
+def test_the_website_test_files_are_one_work_unit():
+    from tiers import SITE, work_unit
+    assert work_unit("tests/notebooks/test_book.py::test_x") == SITE
+    assert work_unit("tests/notebooks/test_site_layout.py::test_y[a]") == SITE
+    assert work_unit("tests/notebooks/test_chapters.py::test_z[02_x-cell1]") != SITE
