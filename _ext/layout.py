@@ -5,6 +5,8 @@
   matches what they show (axe: label-content-name-mismatch).
 - The "Show code cell source" toggle of a cell with a hidden input (myst-nb's HideCodeCellNode) is
   written without myst-nb's `aria-label="Toggle hidden content"`, so its name is the text it shows.
+- A table cell with a short text (a chapter number, a word) is marked `course-short`: course.css
+  keeps every other cell readably wide on a phone (the table then scrolls), and lets these be narrow.
 - A build in which only a file in _static/ changed still copies it: Sphinx stops at "no targets are
   out of date" before copying static files, so the site (and its browser tests) kept the old CSS.
 
@@ -16,6 +18,10 @@ from __future__ import annotations
 import filecmp
 from html import escape
 from pathlib import Path
+
+from docutils import nodes
+
+SHORT = 8   # characters: a cell this short needs no minimum width
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "_templates"
@@ -37,6 +43,12 @@ def static_changed(app, env, added, changed, removed):
     return []
 
 
+def mark_short_cells(app, doctree):
+    for cell in doctree.findall(nodes.entry):
+        if len(cell.astext().strip()) <= SHORT:
+            cell["classes"].append("course-short")
+
+
 def visit_hidden_input(self, node):
     """myst-nb's visit_HideCellInput, with the summary named by its visible text."""
     classes = " ".join(node["classes"])
@@ -56,4 +68,5 @@ def setup(app):
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_input, depart_hidden_input))
     app.connect("config-inited", put_templates_first)
     app.connect("env-get-outdated", static_changed)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("doctree-read", mark_short_cells)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -4,7 +4,7 @@
 - Only code blocks, tables and display equations may be wider than the column; each of them then
   scrolls inside its own box, and that box shows a cue that there is more (a shadow at the edge).
 - Code blocks keep their lines: one source line is one line on screen, indentation intact.
-- Table columns keep a readable width on a phone (they scroll, they do not squeeze).
+- Table columns keep a readable width on a phone (the table scrolls, its text is not squeezed).
 - Long inline code and code-only headings break inside the column.
 
 The layout is _static/course.css. Quizzes are left out here: their layout is the quiz renderer's
@@ -99,13 +99,23 @@ CHECKS = {
                 if (box.right > edge) { bad.push(name(el) + ' ends at ' + Math.round(box.right)); break; }
         }
         return bad;""",
-    # A table wider than the screen scrolls; its columns are not squeezed to a word per line.
+    # A table wider than the screen scrolls; its columns are not squeezed to a word per line:
+    # each cell is as wide as its text on one line, or at least 6 rem (about 12 characters).
     "table columns": """
         const least = 6 * parseFloat(getComputedStyle(document.documentElement).fontSize), bad = [];
         for (const cell of article.querySelectorAll('table th, table td')) {
             if (!shown(cell) || inQuiz(cell)) continue;
-            const width = cell.getBoundingClientRect().width;
-            if (width < least) bad.push(Math.round(width) + ' px: ' + name(cell));
+            let oneLine = 0;   // the width of the cell's text laid out on one line: its line pieces, added up
+            const text = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = text.nextNode(); node; node = text.nextNode()) {
+                const range = document.createRange();
+                range.selectNodeContents(node);
+                for (const piece of range.getClientRects()) oneLine += piece.width;
+            }
+            const style = getComputedStyle(cell);
+            const width = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            if (width + 1 < Math.min(least, oneLine))
+                bad.push(Math.round(width) + ' px for ' + Math.round(oneLine) + ' px of text: ' + name(cell));
         }
         return bad;""",
 }
