@@ -129,4 +129,6 @@ def setup(app):
     app.connect("html-page-context", download_menu, priority=600)         # after the theme's (501)
     app.connect("build-finished", copy_notebooks)
     app.connect("html-page-context", drop_repeated_scripts, priority=900)   # after the others add theirs
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: raise it when the pages this extension writes change (a warm build then re-renders
+    # every page instead of keeping ones written by the old code; Sphinx does not watch extension code).
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -3,8 +3,9 @@
 The repository button, the Colab and Binder links (_ext/course_links.py), the clone command on the
 setup page (`{{ repository_url }}`, filled in at build time) and the learner notebooks' `%pip install
 git+…` cell (`python -m autograder release`) all read it. So the address may be written only in
-_config.yml and in generated files: notebooks/ (the release output) and tests/submissions/ (frozen
-copies of released notebooks, learner input for the grader tests).
+_config.yml and in generated files (notebooks/, the release output). The install cell of a learner's
+notebook under tests/submissions/ is left alone: it is grader input, a frozen copy of what an earlier
+release wrote, which no link or install reads.
 
 A "repository address" is any GitHub address of a repository as something to clone, install or open:
 github.com/<owner>/<repo>, with `.git`, `git@github.com:`, `/tree/…` or `/blob/…`; and any Colab
@@ -20,7 +21,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIPPED_DIRS = {".venv", "_build", "node_modules", ".git", "__pycache__", ".ipynb_checkpoints"}
-GENERATED = ("notebooks/", "tests/submissions/")
+GENERATED = ("notebooks/",)
+LEARNER_COPIES = "tests/submissions/"
 CONFIG = "_config.yml"
 
 NAME = r"[A-Za-z0-9_.-]+"
@@ -54,21 +56,25 @@ def text_files(root: Path):
             continue
 
 
-def addresses(text: str):
-    """(owner/repo, the matched text) for each repository address in `text` (citations left out)."""
+def addresses(text: str, mine: str):
+    """(owner/repo, the matched text, its line) for each repository address in `text` (citations left out)."""
     for form in FORMS:
         for match in form.finditer(text):
-            repo = match["repo"].removesuffix(".git")
-            if match["rest"] and CITATION.match(match["rest"]) and f"{match['owner']}/{repo}" != configured():
+            repo = f"{match['owner']}/{match['repo'].removesuffix('.git')}"
+            if match["rest"] and CITATION.match(match["rest"]) and repo != mine:
                 continue
-            yield f"{match['owner']}/{repo}", match.group(0)
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            yield repo, match.group(0), text[start:end if end >= 0 else len(text)]
 
 
 def misplaced(root: Path, mine: str) -> list[str]:
     """Every repository address in the text files under `root` that is not `mine`, or is `mine` written by hand."""
     found = []
     for name, text in text_files(root):
-        for repo, written in addresses(text):
+        for repo, written, line in addresses(text, mine):
+            if name.startswith(LEARNER_COPIES) and "%pip install" in line:
+                continue
             if repo != mine:
                 found.append(f"{name}: {written} is a second repository address (the course's is {mine})")
             elif name != CONFIG and not name.startswith(GENERATED):
@@ -119,3 +125,9 @@ def test_the_scan_reports_the_course_address_written_by_hand_outside_generated_f
 def test_the_scan_leaves_citations_of_other_projects_alone(tmp_path):
     cited = "https://github.com/" + "keras-team/keras/issues/12511"
     assert _tree(tmp_path, {"book/refs.md": f"- [issue]({cited})\n"}) == []
+
+
+def test_the_scan_reports_a_second_address_in_the_grader_inputs_outside_an_install_cell(tmp_path):
+    other = "https://github.com/" + "someone-else/a-fork"
+    assert len(_tree(tmp_path, {"tests/submissions/a.py": f"# see {other}\n"})) == 1
+    assert _tree(tmp_path, {"tests/submissions/b.ipynb": f'"    %pip install --quiet \\"git+{other}\\""'}) == []
