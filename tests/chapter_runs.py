@@ -207,11 +207,12 @@ def main() -> int:
     """`make book`'s first step: every chapter executed (two at a time, each from a process of its
     own, so that two kernels never pick their ports in one process) or found stored; the book build
     then executes nothing (and cannot meet jupyter/nbclient#312 through myst-nb)."""
+    raised = False
     with ProcessPoolExecutor(max_workers=2) as pool:
-        summaries = list(pool.map(_summary, chapters()))
-    for line, _ in summaries:
-        print(line, flush=True)
-    return 1 if any(raised for _, raised in summaries) else 0
+        for line, failed in pool.map(_summary, chapters()):    # in order, each as soon as it is known
+            print(line, flush=True)
+            raised |= failed
+    return 1 if raised else 0
 
 
 if __name__ == "__main__":
