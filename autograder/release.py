@@ -105,15 +105,16 @@ def repository_url() -> str:
 def install_cell(url: str) -> nbformat.NotebookNode:
     """The learner notebook's first cell: install the course's checks and quizzes where missing.
 
-    `--no-deps` keeps pip away from what the machine already has (Colab's own
-    TensorFlow and Keras); only the course package and jupyterquiz are added.
+    `url` is `repository.url` from _config.yml (`repository_url()`). `--no-deps` keeps pip away
+    from what the machine already has (Colab's own TensorFlow and Keras); only the course package
+    is added (its quiz renderer is package data, so nothing else is needed).
     """
     source = ("# Only where the course is not installed (Colab, say): add its checks and quizzes,\n"
               "# and nothing else (your TensorFlow and Keras stay as they are).\n"
               "try:\n"
-              "    import autograder, jupyterquiz\n"
+              "    import autograder\n"
               "except ImportError:\n"
-              f"    %pip install --quiet --no-deps \"git+{url}\" \"jupyterquiz>=2.9\"")
+              f"    %pip install --quiet --no-deps \"git+{url}\"")
     cell = nbformat.v4.new_code_cell(source)
     cell.id = "install-course"
     return cell
