@@ -49,17 +49,21 @@ def footer_line(version: str, commit_date: str | None, today: datetime.date | No
     return '<p class="site-info">' + " · ".join(parts) + "</p>"
 
 
-def _setup_line(app):
-    app.env.course_site_info = footer_line(course_version(), last_commit_date())  # type: ignore[attr-defined]
+def _compute_line(app, config):
+    # In html_context, a config value Sphinx hashes into the HTML build info: when the version or
+    # the date changes, an incremental build rewrites every page, not only the changed ones.
+    config.html_context = {**config.html_context,
+                           "course_site_info": footer_line(course_version(), last_commit_date())}
 
 
 def add_footer(app, pagename, templatename, context, doctree):
-    line = getattr(app.env, "course_site_info", None) or footer_line(course_version(), last_commit_date())
-    license_page = app.builder.get_relative_uri(pagename, "book/license")
+    line = context.get("course_site_info") or footer_line(course_version(), last_commit_date())
+    license_page = (app.builder.get_relative_uri(pagename, "book/license")   # "" on the licence page itself
+                    or app.builder.get_target_uri("book/license").rsplit("/", 1)[-1])
     context["theme_extra_footer"] = line.replace("{license}", html.escape(license_page))
 
 
 def setup(app):
-    app.connect("builder-inited", _setup_line)
+    app.connect("config-inited", _compute_line)
     app.connect("html-page-context", add_footer)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
