@@ -134,7 +134,7 @@ def test_every_keras_class_the_decision_guide_writes_with_arguments_can_be_built
             continue
         except Exception as error:        # the finding is the error
             failed.append(f"{name}({args}): {type(error).__name__}: {error}")
-    assert failed == [] and built_ok >= 15
+    assert failed == [] and built_ok >= 8
 
 
 def test_every_backquoted_keras_class_in_the_decision_guide_exists():
