@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import exercises
+from . import citations, exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -123,12 +123,15 @@ def install_cell(url: str) -> nbformat.NotebookNode:
 def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter) -> nbformat.NotebookNode:
     nb = copy.deepcopy(solution)
     url = repository_url()
+    addresses = citations.bibliography()
     for index, cell in enumerate(nb.cells):
         tags = list(cell.metadata.get("tags", []))
         has_marker = "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source
         if has_marker and cell.cell_type != "code":
             raise ReleaseError(f"{chapter.slug} cell {index} ({cell.cell_type}): solution markers "
                                "belong in code cells only")
+        if cell.cell_type == "markdown":
+            cell.source = citations.as_links(cell.source, addresses)   # Jupyter shows no {cite} role
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
