@@ -11,13 +11,22 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: setup book test test-fast test-checks release refresh bench bench-grade bench-fairness clean
 
-setup: $(STAMP)
+# axe-core (the website's accessibility test), pinned in package-lock.json, into node_modules/,
+# when npm is there; without it that test is skipped locally (CI installs npm: .ci/run).
+NPM := $(shell command -v npm 2>/dev/null)
+AXE := node_modules/axe-core/axe.min.js
+
+setup: $(STAMP) $(if $(NPM),$(AXE))
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
 
 # The chapters are executed first (tests/chapter_runs.py, two at a time), into the cache
 # the book build reads: the build itself then executes nothing.

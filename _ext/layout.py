@@ -1,0 +1,59 @@
+"""Sphinx extension: the theme's parts that axe-core finds inaccessible, fixed at the source.
+
+- _templates/ goes first on the template path, so its copies of the theme's colour-mode button and
+  search field (pydata-sphinx-theme components) replace the originals: their accessible name now
+  matches what they show (axe: label-content-name-mismatch).
+- The "Show code cell source" toggle of a cell with a hidden input (myst-nb's HideCodeCellNode) is
+  written without myst-nb's `aria-label="Toggle hidden content"`, so its name is the text it shows.
+- A build in which only a file in _static/ changed still copies it: Sphinx stops at "no targets are
+  out of date" before copying static files, so the site (and its browser tests) kept the old CSS.
+
+The page layout itself (code blocks, tables, equations, inline code on a phone; dark mode) is
+_static/course.css; tests/notebooks/test_site_layout.py and test_site_a11y.py check both in Chromium.
+"""
+from __future__ import annotations
+
+import filecmp
+from html import escape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "_templates"
+STATIC = ROOT / "_static"
+
+
+def put_templates_first(app, config):
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.insert(0, str(TEMPLATES))
+
+
+def static_changed(app, env, added, changed, removed):
+    """Re-read the root page when a file in _static/ differs from its copy, so the build copies it."""
+    copies = Path(app.outdir) / "_static"
+    for source in STATIC.rglob("*"):
+        copy = copies / source.relative_to(STATIC)
+        if source.is_file() and not (copy.is_file() and filecmp.cmp(source, copy, shallow=False)):
+            return [app.config.root_doc]
+    return []
+
+
+def visit_hidden_input(self, node):
+    """myst-nb's visit_HideCellInput, with the summary named by its visible text."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def depart_hidden_input(self, node):
+    self.body.append("</details>\n")
+
+
+def setup(app):
+    app.setup_extension("myst_nb")
+    from myst_nb.sphinx_ import HideCodeCellNode
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_input, depart_hidden_input))
+    app.connect("config-inited", put_templates_first)
+    app.connect("env-get-outdated", static_changed)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
