@@ -3,7 +3,14 @@
 Chapter pages are built from solutions/; learners want the exercise version in
 notebooks/. Under each chapter's title this adds: download (a copy shipped with
 the site), Open in Colab and Launch Binder, built from `repository.url` in
-_config.yml — the one place the repository address is written.
+_config.yml — the one place the repository address is written. Pages that show
+the address (the clone command in book/setup.md) write `{{ repository_url }}` and
+`{{ repository_name }}`, which this extension fills in from the same setting.
+
+The theme's header download menu is rewritten: on a chapter page it offers the
+learner notebook (never the solution notebook the page is built from), on another
+notebook page that notebook, on a prose page nothing; no `.pdf` entry (the theme's
+is the browser's print dialog, not a file).
 
 It also copies MathJax (from the django-static-mathjax package, one
 self-contained file) into the site, so formulas render without a CDN, and
@@ -27,14 +34,49 @@ def _repo(app):
     return url.rstrip("/"), branch
 
 
-def add_links(app, doctree, docname):
+def learner_notebook(docname: str) -> str | None:
+    """`notebooks/<stem>.ipynb` for a chapter page (a page built from solutions/), else None."""
     if not docname.startswith("solutions/"):
-        return
+        return None
     stem = docname.split("/", 1)[1]
-    if not (ROOT / "notebooks" / f"{stem}.ipynb").exists():
+    return f"notebooks/{stem}.ipynb" if (ROOT / "notebooks" / f"{stem}.ipynb").exists() else None
+
+
+def fill_in_repository(app, docname, source):
+    """Replace `{{ repository_url }}` / `{{ repository_name }}` in a page's source by the configured address."""
+    url, _ = _repo(app)
+    for key, value in (("repository_url", url), ("repository_name", url.rsplit("/", 1)[-1])):
+        source[0] = source[0].replace("{{ %s }}" % key, value)
+
+
+def download_menu(app, pagename, templatename, context, doctree):
+    """The header download menu offers the notebook a learner can run, and no print-dialog `.pdf`."""
+    buttons = context.get("header_buttons")
+    group = next((b for b in buttons or [] if b.get("label") == "download-buttons"), None)
+    if group is None:
+        return
+    learner = learner_notebook(pagename)
+    if learner is not None:
+        offer = [{"type": "link", "url": context["pathto"](learner, 1), "text": "exercise notebook (.ipynb)",
+                  "tooltip": "Download the exercise notebook (no solutions)", "icon": "fas fa-code",
+                  "label": "download-notebook-button"}]
+    elif pagename.startswith("solutions/"):
+        offer = []                      # a solution notebook with no learner copy: offer nothing
+    else:                               # a notebook page's own notebook; a prose page's .md source is not offered
+        offer = [b for b in group["buttons"] if b.get("type") == "link" and b.get("url", "").endswith(".ipynb")]
+    if offer:
+        group["buttons"] = offer
+        if learner is not None:
+            group["tooltip"] = "Download the exercise notebook"
+    else:
+        buttons.remove(group)
+
+
+def add_links(app, doctree, docname):
+    path = learner_notebook(docname)
+    if path is None:
         return
     url, branch = _repo(app)
-    path = f"notebooks/{stem}.ipynb"
     links = [f'<a class="reference external" href="../{path}" download>Download the exercise notebook</a>']
     if url.startswith("https://github.com/"):
         owner_repo = url[len("https://github.com/"):]
@@ -82,7 +124,11 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     app.add_config_value("binder_url", "https://mybinder.org", "html")
     app.add_config_value("colab_url", "https://colab.research.google.com", "html")
+    app.connect("source-read", fill_in_repository)
     app.connect("doctree-resolved", add_links)
+    app.connect("html-page-context", download_menu, priority=600)         # after the theme's (501)
     app.connect("build-finished", copy_notebooks)
     app.connect("html-page-context", drop_repeated_scripts, priority=900)   # after the others add theirs
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: raise it when the pages this extension writes change (a warm build then re-renders
+    # every page instead of keeping ones written by the old code; Sphinx does not watch extension code).
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import exercises
+from . import citations, exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -105,15 +105,16 @@ def repository_url() -> str:
 def install_cell(url: str) -> nbformat.NotebookNode:
     """The learner notebook's first cell: install the course's checks and quizzes where missing.
 
-    `--no-deps` keeps pip away from what the machine already has (Colab's own
-    TensorFlow and Keras); only the course package and jupyterquiz are added.
+    `url` is `repository.url` from _config.yml (`repository_url()`). `--no-deps` keeps pip away
+    from what the machine already has (Colab's own TensorFlow and Keras); only the course package
+    is added (its quiz renderer is package data, so nothing else is needed).
     """
     source = ("# Only where the course is not installed (Colab, say): add its checks and quizzes,\n"
               "# and nothing else (your TensorFlow and Keras stay as they are).\n"
               "try:\n"
-              "    import autograder, jupyterquiz\n"
+              "    import autograder\n"
               "except ImportError:\n"
-              f"    %pip install --quiet --no-deps \"git+{url}\" \"jupyterquiz>=2.9\"")
+              f"    %pip install --quiet --no-deps \"git+{url}\"")
     cell = nbformat.v4.new_code_cell(source)
     cell.id = "install-course"
     return cell
@@ -122,12 +123,15 @@ def install_cell(url: str) -> nbformat.NotebookNode:
 def learner_notebook(solution: nbformat.NotebookNode, chapter: exercises.Chapter) -> nbformat.NotebookNode:
     nb = copy.deepcopy(solution)
     url = repository_url()
+    addresses = citations.bibliography()
     for index, cell in enumerate(nb.cells):
         tags = list(cell.metadata.get("tags", []))
         has_marker = "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source
         if has_marker and cell.cell_type != "code":
             raise ReleaseError(f"{chapter.slug} cell {index} ({cell.cell_type}): solution markers "
                                "belong in code cells only")
+        if cell.cell_type == "markdown":
+            cell.source = citations.as_links(cell.source, addresses)   # Jupyter shows no {cite} role
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

@@ -1,10 +1,14 @@
-"""Each chapter notebook, and each learner notebook, executed once, for every test that reads its outputs.
+"""Each chapter notebook, each book notebook, and each learner notebook, executed once, for every test
+that reads its outputs.
 
 A chapter runs where TensorFlow is at its noisiest (oneDNN on, log level 0: what an Intel CPU
 does by default), so its outputs also show whether the course keeps TensorFlow quiet. The executed
 notebook is stored in the book's jupyter-cache (`_build/.jupyter_cache`, where myst-nb looks), with
 a fingerprint of the course's code and pinned versions: the book build then executes nothing, and
 a later run executes a chapter again only when its code, the autograder or the pins changed.
+
+The book's own notebooks (book/*.ipynb, such as the Keras 2 -> 3 page) are executed and stored
+exactly like the chapters: `book_run`, and `main` runs them with the chapters.
 
 The learner notebooks (notebooks/, with their stubs) are executed the same way and stored in the
 same cache: they raise where a stub is tried, so they are stored whenever the kernel reached the
@@ -41,6 +45,7 @@ from nbclient.exceptions import CellTimeoutError
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"       # the learner notebooks, released from SOLUTIONS
+BOOK = ROOT / "book"                 # pages of the book that are notebooks too (executed like chapters)
 CACHE = ROOT / "_build" / ".jupyter_cache"
 NOISY = {"TF_ENABLE_ONEDNN_OPTS": "1", "TF_CPP_MIN_LOG_LEVEL": "0"}   # what an Intel CPU does by default
 TIMEOUT = 300                                                         # _config.yml's execute.timeout
@@ -49,6 +54,11 @@ TIMEOUT = 300                                                         # _config.
 def chapters() -> list[str]:
     """The stems of the chapter notebooks in solutions/."""
     return sorted(p.stem for p in SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def book_notebooks() -> list[str]:
+    """The stems of the book's own notebook pages in book/."""
+    return sorted(p.stem for p in BOOK.glob("*.ipynb"))
 
 
 def read(stem: str, folder: Path = SOLUTIONS) -> nbformat.NotebookNode:
@@ -190,28 +200,38 @@ def run(stem: str) -> ChapterRun:
 
 
 @functools.cache
+def book_run(stem: str) -> ChapterRun:
+    """A notebook page of the book (book/STEM.ipynb) executed, or its stored execution."""
+    return _execute(BOOK, stem, errors_expected=False)
+
+
+@functools.cache
 def learner_run(stem: str) -> ChapterRun:
     """The learner notebook executed as released, stubs and all (or its stored execution)."""
     return _execute(NOTEBOOKS, stem, errors_expected=True)
 
 
-def _summary(stem: str) -> tuple[str, bool]:
-    """(a line saying how the chapter ran, whether a cell raised)."""
-    chapter = run(stem)
+def _summary(item: tuple[str, str]) -> tuple[str, bool]:
+    """(a line saying how the chapter, or book notebook, ran; whether a cell raised).
+    `item` is ("solutions", stem) for a chapter, ("book", stem) for a book notebook."""
+    folder, stem = item
+    chapter = run(stem) if folder == "solutions" else book_run(stem)
     errors = chapter.errors()
     how = "stored run" if chapter.reused else f"executed in {chapter.seconds:.0f} s"
-    return f"{stem}: {how}" + (f"; cells that raised: {errors}" if errors else ""), bool(errors)
+    return f"{folder}/{stem}: {how}" + (f"; cells that raised: {errors}" if errors else ""), bool(errors)
 
 
 def main() -> int:
-    """`make book`'s first step: every chapter executed (two at a time, each from a process of its
-    own, so that two kernels never pick their ports in one process) or found stored; the book build
-    then executes nothing (and cannot meet jupyter/nbclient#312 through myst-nb)."""
+    """`make book`'s first step: every chapter and book notebook executed (two at a time, each from a
+    process of its own, so that two kernels never pick their ports in one process) or found stored;
+    the book build then executes nothing (and cannot meet jupyter/nbclient#312 through myst-nb)."""
+    raised = False
+    items = [("solutions", s) for s in chapters()] + [("book", s) for s in book_notebooks()]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        summaries = list(pool.map(_summary, chapters()))
-    for line, _ in summaries:
-        print(line, flush=True)
-    return 1 if any(raised for _, raised in summaries) else 0
+        for line, failed in pool.map(_summary, items):    # in order, each as soon as it is known
+            print(line, flush=True)
+            raised |= failed
+    return 1 if raised else 0
 
 
 if __name__ == "__main__":

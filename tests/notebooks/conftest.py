@@ -19,9 +19,12 @@ from website import CHROMIUM, HTML, LAPTOP, PHONE, build_book, toc_chapters
 
 @pytest.fixture(scope="session")
 def built() -> str:
-    """Build the book (the chapters executed once, or reused, into the cache it reads); its build log."""
+    """Build the book (the chapters and book notebooks executed once, or reused, into the cache it
+    reads); its build log."""
     for stem in toc_chapters():
         assert not chapter_runs.run(stem).errors(), f"{stem} raises; tests/notebooks/test_chapters.py says where"
+    for stem in chapter_runs.book_notebooks():
+        assert not chapter_runs.book_run(stem).errors(), f"book/{stem}.ipynb raises"
     return build_book()
 
 

@@ -17,9 +17,7 @@ from website import LAPTOP, ROOT, site_pages
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
 
-# TODO(lead): remove this exclusion when the rewritten quiz renderer (autograder/quiz.py) is merged;
-# the jupyterquiz quizzes on main fail axe (an unlabelled numeric input), which the rewrite fixes.
-EXCLUDED = [["div.Quiz"], [".course-quiz"]]
+EXCLUDED = []        # nothing: the quizzes are checked like the rest of the page
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""One set of dependencies: pyproject.toml names them, constraints.txt pins them, environment.yml reuses both."""
+"""One set of dependencies: pyproject.toml names them, constraints.txt pins them, environment.yml reuses both.
+
+binder/requirements.txt (what mybinder.org installs: Binder reads binder/ and ignores environment.yml)
+is the learner's subset: the course package and its core and [notebooks] libraries at the same pins.
+"""
 import re
 import tomllib
 from pathlib import Path
@@ -89,3 +93,49 @@ def test_jupyter_book_stays_below_2_because_2_needs_internet_to_build():
     jb = next(r for r in requirements("dev") if r.name == "jupyter-book")
     assert not jb.specifier.contains("2.0.0")
     assert not pins()["jupyter-book"].specifier.contains("2.0.0")
+
+
+def binder_lines():
+    lines = [line.split("#", 1)[0].strip() for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()]
+    return [line for line in lines if line]
+
+
+def binder_pins():
+    return {canonicalize_name(Requirement(line).name): Requirement(line)
+            for line in binder_lines() if not line.startswith((".", "-"))}
+
+
+def learner_names():
+    """What a learner's notebooks need on Linux x86_64 (Binder's machine): core dependencies and [notebooks]."""
+    linux = {"sys_platform": "linux", "platform_machine": "x86_64"}
+    reqs = requirements() + requirements("notebooks")
+    return {canonicalize_name(r.name) for r in reqs if r.marker is None or r.marker.evaluate(linux)}
+
+
+def test_binder_builds_from_its_own_folder_with_the_python_constraints_txt_was_made_for():
+    assert (ROOT / "binder" / "requirements.txt").exists()
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    assert "Python 3.11" in (ROOT / "constraints.txt").read_text().splitlines()[1]
+
+
+def test_binder_installs_the_course_package_without_its_dev_extra():
+    local = [line for line in binder_lines() if line.startswith((".", "-"))]
+    assert local == ["."], f"binder/requirements.txt should install the course as `.` and nothing else local: {local}"
+
+
+def test_binder_installs_exactly_the_learners_libraries():
+    assert set(binder_pins()) == learner_names()
+
+
+def test_binder_pins_each_library_at_its_constraints_txt_version():
+    found = pins()
+    for name, req in binder_pins().items():
+        (spec,) = req.specifier
+        assert spec.operator == "==", f"binder/requirements.txt should pin {req.name} exactly"
+        assert found[name].specifier == req.specifier, f"binder has {req}, constraints.txt {found[name]}"
+
+
+def test_binder_installs_no_dev_only_package():
+    dev_only = {canonicalize_name(r.name) for r in requirements("dev")} - learner_names() - {SELF}
+    assert dev_only & set(binder_pins()) == set()
+    assert not any("[dev]" in line for line in binder_lines())

@@ -141,7 +141,7 @@ def test_no_solution_line_reaches_the_learner_notebooks():
         assert secret & learner_lines == set(), f"{path.name}: solution lines in notebooks/"
 
 
-def test_learner_notebook_installs_only_the_course_and_jupyterquiz_where_they_are_missing():
+def test_learner_notebook_installs_only_the_course_where_it_is_missing():
     for path in release.solution_paths():
         learner = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
         install = learner.cells[1]
@@ -149,6 +149,7 @@ def test_learner_notebook_installs_only_the_course_and_jupyterquiz_where_they_ar
         pip_line = next(line for line in install.source.splitlines() if "%pip install" in line)
         assert "--no-deps" in pip_line
         assert "tensorflow" not in pip_line and "[dev]" not in pip_line and "==" not in pip_line
+        assert pip_line.split("--no-deps", 1)[1].split() == [f'"git+{release.repository_url()}"']
         assert install.source.index("except ImportError") < install.source.index("%pip")
 
 
