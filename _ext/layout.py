@@ -5,6 +5,9 @@
   matches what they show (axe: label-content-name-mismatch).
 - The "Show code cell source" toggle of a cell with a hidden input (myst-nb's HideCodeCellNode) is
   written without myst-nb's `aria-label="Toggle hidden content"`, so its name is the text it shows.
+- The bibliography's entries (docutils citations, sphinxcontrib-bibtex's) are list items of their
+  `role="list"`: docutils marks them `doc-biblioentry`, a role DPUB-ARIA 1.1 deprecated, which axe
+  does not accept as a list's child (aria-required-children, critical).
 - A table cell with a short text (a chapter number, a word) is marked `course-short`: course.css
   keeps every other cell readably wide on a phone (the table then scrolls), and lets these be narrow.
 - A build in which only a file in _static/ changed still copies it: Sphinx stops at "no targets are
@@ -43,6 +46,19 @@ def static_changed(app, env, added, changed, removed):
     return []
 
 
+def visit_citation(self, node):
+    """docutils' visit_citation (HTML5), with each entry a plain list item."""
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def depart_citation(self, node):
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), type(node)):
+        self.body.append("</div>\n")
+
+
 def mark_short_cells(app, doctree):
     for cell in doctree.findall(nodes.entry):
         if len(cell.astext().strip()) <= SHORT:
@@ -66,7 +82,8 @@ def setup(app):
     app.setup_extension("myst_nb")
     from myst_nb.sphinx_ import HideCodeCellNode
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_input, depart_hidden_input))
+    app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     app.connect("config-inited", put_templates_first)
     app.connect("env-get-outdated", static_changed)
     app.connect("doctree-read", mark_short_cells)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
