@@ -20,7 +20,7 @@ BLOCKING = ("critical", "serious")
 EXCLUDED = []        # nothing: the quizzes are checked like the rest of the page
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def axe_script() -> str:
     if not AXE.exists():
         message = (f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing): "
@@ -59,14 +59,14 @@ def _violations(screen, axe_script, theme="light", options=None):
     return found
 
 
-def test_no_page_has_a_critical_or_serious_axe_violation_on_a_laptop(browser, axe_script):
-    assert _violations(browser, axe_script) == {}
+def test_no_page_has_a_critical_or_serious_axe_violation_on_a_laptop(axe_script, browser):
+    assert _violations(axe_script, browser) == {}
 
 
-def test_no_page_has_a_critical_or_serious_axe_violation_on_a_phone(phone, axe_script):
-    assert _violations(phone, axe_script) == {}
+def test_no_page_has_a_critical_or_serious_axe_violation_on_a_phone(axe_script, phone):
+    assert _violations(axe_script, phone) == {}
 
 
-def test_no_page_has_a_critical_or_serious_colour_contrast_violation_in_dark_mode(dark_laptop, axe_script):
+def test_no_page_has_a_critical_or_serious_colour_contrast_violation_in_dark_mode(axe_script, dark_laptop):
     # Only colours differ from the light pages, so only axe's colour rule runs (it is half of axe's time).
     assert _violations(dark_laptop, axe_script, theme="dark", options={"runOnly": ["color-contrast"]}) == {}
