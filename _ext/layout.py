@@ -1,4 +1,4 @@
-"""Sphinx extension: the theme's parts that axe-core finds inaccessible, fixed at the source.
+"""Sphinx extension: the site's layout and accessibility fixes that need the build, not only CSS.
 
 - _templates/ goes first on the template path, so its copies of the theme's colour-mode button and
   search field (pydata-sphinx-theme components) replace the originals: their accessible name now
