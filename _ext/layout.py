@@ -7,6 +7,8 @@
   written without myst-nb's `aria-label="Toggle hidden content"`, so its name is the text it shows.
 - A table cell with a short text (a chapter number, a word) is marked `course-short`: course.css
   keeps every other cell readably wide on a phone (the table then scrolls), and lets these be narrow.
+- A bibliography entry (docutils writes `role="doc-biblioentry"` inside a `role="list"`) is a
+  `listitem`, so the list's children are what ARIA requires (axe: aria-required-children, critical).
 - A build in which only a file in _static/ changed still copies it: Sphinx stops at "no targets are
   out of date" before copying static files, so the site (and its browser tests) kept the old CSS.
 
@@ -62,6 +64,11 @@ def depart_hidden_input(self, node):
     self.body.append("</details>\n")
 
 
+def bibliography_entries_as_list_items(app, pagename, templatename, context, doctree):
+    if "body" in context and 'role="doc-biblioentry"' in context["body"]:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
     app.setup_extension("myst_nb")
     from myst_nb.sphinx_ import HideCodeCellNode
@@ -69,4 +76,5 @@ def setup(app):
     app.connect("config-inited", put_templates_first)
     app.connect("env-get-outdated", static_changed)
     app.connect("doctree-read", mark_short_cells)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    app.connect("html-page-context", bibliography_entries_as_list_items)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
