@@ -133,7 +133,9 @@ def gradescope(report: Report, visibility: Visibility = Visibility()) -> dict:
               "status": "passed" if r.passed else "failed", "output": r.message,
               "output_format": "text",
               "visibility": visibility.hidden if r.hidden else visibility.public,
-              "extra_data": {"exercise": r.exercise, "key": r.key, "hidden": r.hidden}} for r in report.results]
+              "extra_data": {"exercise": r.exercise, "key": r.key, "hidden": r.hidden,
+                             # the grader's words only (a class report counts them): never the submission's
+                             "problem": r.outcome.problem.value, "slip": r.outcome.slip}} for r in report.results]
     if report.has_hidden and visibility.hidden != "visible":
         output = (f"Chapter {report.chapter}: {report.total(True):g} of {report.max_total(True):g} points on the "
                   f"checks shown now. The hidden checks ({report.max_total() - report.max_total(True):g} points) "

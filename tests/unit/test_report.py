@@ -54,9 +54,16 @@ def test_a_hidden_tests_output_is_rendered_without_values():
 
 def test_results_json_carries_each_checks_key():
     tests = gradescope(_report())["tests"]
-    assert [t["extra_data"] for t in tests] == [{"exercise": "mse", "key": "values", "hidden": False},
-                                               {"exercise": "mse", "key": "graph", "hidden": False},
-                                               {"exercise": "mse", "key": "values", "hidden": True}]
+    assert [(t["extra_data"]["exercise"], t["extra_data"]["key"], t["extra_data"]["hidden"]) for t in tests] == [
+        ("mse", "values", False), ("mse", "graph", False), ("mse", "values", True)]
+
+
+def test_results_json_carries_each_checks_problem_and_slip_for_a_class_report():
+    slipped = Outcome(False, Problem.VALUES, kind="a batch", slip="the weights inverted", got=np.zeros(2))
+    report = Report(Path("a.py"), "05", [Result("w", "values", "values", 0.0, 4.0, True, slipped),
+                                         Result("w", "types", "types", 1.0, 1.0, False, PASSED)])
+    assert [(t["extra_data"]["problem"], t["extra_data"]["slip"]) for t in gradescope(report)["tests"]] == [
+        ("values", "the weights inverted"), ("none", "")]
 
 
 def test_a_file_name_like_a_formula_is_text_in_grades_csv():
