@@ -114,6 +114,24 @@ def _cmd_grade(args) -> int:
     return 1 if failed else 0
 
 
+def _cmd_gradescope(args) -> int:
+    from . import weights
+    from .gradescope import BuildError, Config, build
+    try:
+        seed_text = Path(args.seed_file).read_text(encoding="utf-8")
+        config = Config(args.chapter, args.isolation, args.public_visibility, args.hidden_visibility,
+                        args.call_seconds, args.cell_seconds, args.submission_seconds, weights=bool(args.weights))
+        if args.weights:
+            weights.load(args.weights)           # refuse a course file the grader would refuse
+        out = build(Path(args.output), config, seed_text, Path(args.weights) if args.weights else None)
+    except (OSError, UnicodeDecodeError, ValueError, BuildError, weights.WeightsError) as exc:
+        print(f"gradescope: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}: upload it as the assignment's autograder (Configure Autograder, zip file upload). "
+          "It holds the seed: keep it private (it is readable by you only).")
+    return 0
+
+
 def _chapter(value: str) -> str:
     """`grade --chapter`: a chapter's id ("5" and "05" both work), checked before anything is graded."""
     from . import exercises
@@ -170,6 +188,22 @@ def main(argv=None) -> int:
     p.add_argument("--cell-seconds", type=int, default=30, help="time limit of one top-level cell")
     p.add_argument("--submission-seconds", type=int, default=240, help="time limit of one submission, in all")
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("gradescope", help="build Gradescope's autograder zip (setup.sh, run_autograder, the course, "
+                                          "the seed)")
+    p.add_argument("--chapter", type=_chapter, required=True, help="the chapter this assignment grades")
+    p.add_argument("--seed-file", required=True, help="the secret seed of the hidden checks (it goes into the zip)")
+    p.add_argument("-o", "--output", default="autograder.zip")
+    p.add_argument("--isolation", choices=("auto", "require", "off"), default="auto",
+                   help="auto: isolate when Gradescope's container allows it, else grade with process limits and "
+                        "say so in a hidden test; require: grade nothing without isolation (a written result says so)")
+    p.add_argument("--weights", default=None, metavar="FILE", help="a course file (TOML) overriding check weights")
+    p.add_argument("--public-visibility", default="visible")
+    p.add_argument("--hidden-visibility", default="after_published")
+    p.add_argument("--call-seconds", type=int, default=20)
+    p.add_argument("--cell-seconds", type=int, default=30)
+    p.add_argument("--submission-seconds", type=int, default=240)
+    p.set_defaults(func=_cmd_gradescope)
 
     from . import ci
     p = sub.add_parser("pytest", help="grade with pytest, one item per check, away from the learner's "
