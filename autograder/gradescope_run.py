@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import exercises, isolation, seed as seeds, weights
 from .gradescope import CONFIG, SEED, WEIGHTS, Config
+from .sandbox import runs_as_sandbox_user
 from .submission import UnreadableSubmission, read_bytes
 from .verdict import Problem, neutral
 
@@ -142,11 +143,19 @@ def submitter(root: Path) -> str:
         return f"no usable submission_metadata.json ({type(exc).__name__})"
 
 
-def isolation_test(mode: isolation.Mode) -> dict:
-    """The hidden test that tells instructors a submission was graded (or refused) without isolation."""
+def isolation_test(mode: isolation.Mode, as_nobody: bool) -> dict:
+    """The hidden test that tells instructors a submission was graded (or refused) without isolation, and
+    whether its process could read the seed file."""
+    if as_nobody:
+        who = ("Submissions run as the user nobody, which cannot read the seed file (root's only); the seed is "
+               "still in the grader's memory, which nobody cannot read.")
+    else:
+        who = ("Submissions run as ROOT here (the user nobody cannot read this Python): a submission CAN read the "
+               "seed file and the grader's memory. Make Python and its packages readable by all users (setup.sh "
+               "does), or grade where isolation works.")
     return {"name": ISOLATION_TEST, "score": 0, "max_score": 0, "status": "failed",
-            "output": isolation.warning(mode), "output_format": "text", "visibility": "hidden",
-            "extra_data": {"grader": "isolation", "isolated": False}}
+            "output": f"{isolation.warning(mode)}\n\n{who}", "output_format": "text", "visibility": "hidden",
+            "extra_data": {"grader": "isolation", "isolated": False, "as_nobody": as_nobody}}
 
 
 def not_graded(config: Config, message: str, seed: int, overrides) -> dict:
@@ -201,9 +210,9 @@ def run(root: Path) -> dict:
         mode = isolation.Mode(False, "the zip was built with --isolation off")
     else:
         mode = isolation.detect()
-    if not mode.isolated:
-        print(isolation.warning(mode))
-    extra = [] if mode.isolated else [isolation_test(mode)]
+    extra = [] if mode.isolated else [isolation_test(mode, runs_as_sandbox_user())]
+    for test in extra:
+        print(test["output"])
 
     choice = choose(root / "submission", config.chapter)
     print(f"gradescope_run: {choice.note or 'one file'} -> {choice.path.name if choice.path else 'nothing graded'}")
