@@ -20,6 +20,7 @@ environment. Names from the upload or the metadata reach results.json and the lo
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -55,10 +56,11 @@ def _uploaded(folder: Path) -> list[Path]:
     while todo and seen < MAX_ENTRIES:
         current, depth = todo.pop()
         try:
-            entries = sorted(os.scandir(current), key=lambda e: e.name)
+            with os.scandir(current) as listing:
+                entries = sorted(itertools.islice(listing, MAX_ENTRIES - seen), key=lambda e: e.name)
         except OSError:
             continue
-        for entry in entries[:MAX_ENTRIES - seen]:
+        for entry in entries:
             seen += 1
             if entry.name.startswith(".") or entry.name == "__MACOSX" or entry.is_symlink():
                 continue
@@ -222,7 +224,7 @@ def run(root: Path) -> dict:
         data = not_graded(config, "Your submission was not graded: this assignment is graded only in an isolated "
                                   "sandbox, which the grading machine does not allow. Your instructor has been told "
                                   "and can regrade it once that is fixed.", seed, overrides)
-    elif choice.path.suffix.lower() == ".ipynb" and notebook_language(choice.path) not in (None, "python"):
+    elif choice.path.suffix.lower() == ".ipynb" and not _python(notebook_language(choice.path)):
         language = neutral(notebook_language(choice.path), 40)
         data = not_graded(config, f"{choice.note} Your notebook is not a Python notebook (its kernel's language "
                                   f"is {language!r}), so it was not run: the exercises are Python. Open the "
@@ -231,7 +233,13 @@ def run(root: Path) -> dict:
     else:
         data = graded(config, choice.path, seed, overrides, mode, choice.note)
     data["tests"] = data.get("tests", []) + extra
+    data["stdout_visibility"] = "hidden"          # the log above is the instructors' (Gradescope's default too)
     return data
+
+
+def _python(language: str | None) -> bool:
+    """Whether a notebook's declared language is Python (or none is declared)."""
+    return language is None or language.startswith(("python", "ipython"))
 
 
 def write_results(root: Path, data: dict) -> Path:

@@ -93,6 +93,7 @@ def gradescope(zips):
 def _valid(results: dict):
     """Gradescope's shape: a numeric score, a text output, tests with numbers and a known visibility."""
     assert isinstance(results["score"], (int, float)) and isinstance(results["output"], str)
+    assert results["stdout_visibility"] == "hidden"       # the log is the instructors'
     for test in results["tests"]:
         assert isinstance(test["name"], str) and isinstance(test["output"], str)
         assert 0 <= test["score"] <= test["max_score"] or test["max_score"] == 0 == test["score"]

@@ -153,6 +153,12 @@ def test_names_in_the_note_are_neutralised_and_the_list_is_capped(tmp_path):
     assert "and 21 more" in note and len(note) < 1000
 
 
+def test_an_upload_is_looked_at_only_so_far(tmp_path, monkeypatch):
+    monkeypatch.setattr(gradescope_run, "MAX_ENTRIES", 5)
+    _upload(tmp_path, *[f"f{i}.txt" for i in range(20)], "zz.ipynb")
+    assert choose(tmp_path, "05").path is None
+
+
 def test_no_candidate_says_what_was_uploaded(tmp_path):
     choice = choose(_upload(tmp_path, "report.pdf"), "05")
     assert choice.path is None and "report.pdf" in choice.note and "05_imbalanced_data.ipynb" in choice.note
