@@ -204,7 +204,7 @@ def run(root: Path) -> dict:
     """The results.json for the upload in ROOT/submission, graded as ROOT/source says."""
     source = root / "source"
     config = Config.from_json((source / CONFIG).read_text(encoding="utf-8"))
-    seed = seeds.resolve(seed_file=str(source / SEED), environ={})
+    seed = seeds.resolve(seed_file=str(source / SEED))        # (and $AUTOGRADER_SEED, if set, is dropped)
     overrides = weights.load(source / WEIGHTS) if config.weights else None
     print(f"gradescope_run: chapter {config.chapter}, {submitter(root)}")
 
@@ -217,17 +217,18 @@ def run(root: Path) -> dict:
         print(test["output"])
 
     choice = choose(root / "submission", config.chapter)
-    print(f"gradescope_run: {choice.note or 'one file'} -> {choice.path.name if choice.path else 'nothing graded'}")
+    graded_name = neutral(choice.path.name, 80) if choice.path else "nothing graded"
+    print(f"gradescope_run: {choice.note or 'one file'} -> {graded_name}")
+    language = notebook_language(choice.path) if choice.path and choice.path.suffix.lower() == ".ipynb" else None
     if choice.path is None:
         data = not_graded(config, choice.note, seed, overrides)
     elif not mode.isolated and config.isolation == "require":
         data = not_graded(config, "Your submission was not graded: this assignment is graded only in an isolated "
                                   "sandbox, which the grading machine does not allow. Your instructor has been told "
                                   "and can regrade it once that is fixed.", seed, overrides)
-    elif choice.path.suffix.lower() == ".ipynb" and not _python(notebook_language(choice.path)):
-        language = neutral(notebook_language(choice.path), 40)
+    elif not _python(language):
         data = not_graded(config, f"{choice.note} Your notebook is not a Python notebook (its kernel's language "
-                                  f"is {language!r}), so it was not run: the exercises are Python. Open the "
+                                  f"is {neutral(language, 40)!r}), so it was not run: the exercises are Python. Open the "
                                   "assignment's notebook with a Python kernel, write your answers there and upload "
                                   "it.".lstrip(), seed, overrides)
     else:

@@ -1,8 +1,9 @@
 """How the Gradescope zip fares under Gradescope's container limits: prints a table.
 
-For each memory / CPU limit and each case (by default the full-marks submissions of chapters 05 and 09,
-tests/submissions/reference/chNN.py, and chapter 02's hostile/memory_bomb.py, which allocates without
-end), builds the chapter's zip, unpacks it into a simulated Gradescope tree (ROOT/source, ROOT/submission), and
+For each memory / CPU limit and each case (by default: the full-marks submissions of chapters 05 and 09,
+tests/submissions/reference/chNN.py; chapter 02's hostile/memory_bomb.py, which allocates without end; and
+"05:ballast", the full-marks ch05 file also holding 300 MB of NumPy array, as a big dataset would), builds
+the chapter's zip, unpacks it into a simulated Gradescope tree (ROOT/source, ROOT/submission), and
 runs ROOT/source/run_autograder inside a cgroup v1 group of its own with memory.limit_in_bytes and
 cpu.cfs_quota_us / cpu.cfs_period_us set (Gradescope's default is 768 MB and 0.5 CPU), then records the
 wall time, the group's peak memory (memory.max_usage_in_bytes: page cache included) and the peak of its
@@ -41,7 +42,8 @@ from autograder import exercises, gradescope  # noqa: E402
 CGROUPS = Path("/sys/fs/cgroup")
 PYTHON = str(Path(os.path.realpath(sys.prefix)) / "bin" / Path(sys.executable).name)
 DEFAULT_LIMITS = ["768M/0.5", "1024M/1", "1536M/1"]
-DEFAULT_CASES = ["05:reference/ch05.py", "09:reference/ch09.py", "02:hostile/memory_bomb.py"]
+DEFAULT_CASES = ["05:reference/ch05.py", "09:reference/ch09.py", "02:hostile/memory_bomb.py", "05:ballast"]
+BALLAST_MB = 300          # "05:ballast": the full-marks ch05 file holding this many MB of its own (a big dataset, say)
 
 
 def _bytes(text: str) -> int:
@@ -61,8 +63,13 @@ def _tree(chapter: str, submission: str, seed: Path) -> Path:
             path.chmod(stat.S_IMODE(info.external_attr >> 16))
     archive_path.unlink()
     (root / "submission").mkdir()
-    source = REPO / "tests" / "submissions" / submission
-    shutil.copyfile(source, root / "submission" / source.name)
+    if submission == "ballast":
+        code = (REPO / "tests" / "submissions" / "reference" / "ch05.py").read_text()
+        code += f"\n\nballast = np.ones({BALLAST_MB} * 2 ** 20 // 8)   # {BALLAST_MB} MB, touched\n"
+        (root / "submission" / "ch05_ballast.py").write_text(code)
+    else:
+        source = REPO / "tests" / "submissions" / submission
+        shutil.copyfile(source, root / "submission" / source.name)
     return root
 
 
@@ -180,7 +187,8 @@ def main(argv=None) -> int:
                 else:
                     verdict = "full marks" if m["score"] == m["full"] else "NOT full marks"
                     result = f"{verdict} ({m['score']:g}/{m['full']}, {m['passed']}/{m['checks']} checks)"
-                label = f"{chapter} {Path(submission).name}"
+                label = f"{chapter} {Path(submission).name}" if submission != "ballast" else \
+                    f"05 ch05.py + {BALLAST_MB} MB"
                 print(f"{label:<26}{memory // (1 << 20):>7}M{cpus:>6.2g}{m['wall']:>8.1f}{m['peak'] / (1 << 20):>9.0f}"
                       f"{m['rss'] / (1 << 20):>8.0f}{m['failcnt']:>10}{m['oom']:>10}  {result}", flush=True)
                 if args.verbose:
