@@ -214,3 +214,36 @@ def test_odd_metadata_never_stops_grading(tmp_path, content):
 
 def test_missing_metadata_never_stops_grading(tmp_path):
     assert "no usable submission_metadata.json" in submitter(tmp_path)
+
+
+# --------------------------------------------------------------------------- the command
+
+def test_the_command_builds_the_zip_from_a_seed_file(tmp_path, capsys):
+    from autograder.__main__ import main
+    (tmp_path / "seed.txt").write_text("s3cret")
+    assert main(["gradescope", "--chapter", "5", "--seed-file", str(tmp_path / "seed.txt"),
+                 "-o", str(tmp_path / "a.zip")]) == 0
+    with zipfile.ZipFile(tmp_path / "a.zip") as archive:
+        assert Config.from_json(archive.read("autograder.json").decode()) == Config("05")
+    assert "holds the seed" in capsys.readouterr().out
+
+
+def test_the_command_without_a_readable_seed_file_builds_nothing(tmp_path, capsys):
+    from autograder.__main__ import main
+    assert main(["gradescope", "--chapter", "05", "--seed-file", str(tmp_path / "missing"),
+                 "-o", str(tmp_path / "a.zip")]) == 2
+    assert "gradescope:" in capsys.readouterr().err and not (tmp_path / "a.zip").exists()
+
+
+def test_a_course_file_of_weights_travels_in_the_zip(tmp_path):
+    weights = tmp_path / "course.toml"
+    weights.write_text("[balanced_class_weight]\nvalues = 6\n")
+    built = gradescope.build(tmp_path / "a.zip", Config("05", weights=True), "seed", weights)
+    with zipfile.ZipFile(built) as archive:
+        assert archive.read("weights.toml") == weights.read_bytes()
+
+
+def test_a_config_naming_weights_without_a_file_builds_nothing(tmp_path):
+    with pytest.raises(gradescope.BuildError):
+        gradescope.build(tmp_path / "a.zip", Config("05", weights=True), "seed")
+    assert not (tmp_path / "a.zip").exists()
