@@ -171,6 +171,23 @@ def main(argv=None) -> int:
     p.add_argument("--submission-seconds", type=int, default=240, help="time limit of one submission, in all")
     p.set_defaults(func=_cmd_grade)
 
+    from . import classroom
+    p = sub.add_parser("classroom", help="write a GitHub Classroom template (notebook, README, workflow) for a "
+                                         "chapter: formative feedback on public checks")
+    p.add_argument("--chapter", type=_chapter, required=True)
+    p.add_argument("--out", default=None, help="the template's folder (default classroom-NN)")
+    p.add_argument("--repository", default=None, help="the course repository the workflow installs the grader "
+                                                      "from (default: repository.url in _config.yml)")
+    p.add_argument("--revision", default=None, help="its commit, tag or branch (default: this checkout's commit)")
+    p.set_defaults(func=lambda a: classroom.template_main(a if a.out else argparse.Namespace(
+        **{**vars(a), "out": f"classroom-{a.chapter}"})))
+
+    p = sub.add_parser("classroom-verdict", help="(the Classroom workflow's step) exit 0 when every check of "
+                                                 "an exercise passed in a JUnit report of `autograder pytest`")
+    p.add_argument("report")
+    p.add_argument("--exercise", required=True)
+    p.set_defaults(func=classroom.verdict_main)
+
     from . import ci
     p = sub.add_parser("pytest", help="grade with pytest, one item per check, away from the learner's "
                                       "workspace (start with python -I)")
