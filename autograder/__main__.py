@@ -114,6 +114,11 @@ def _cmd_grade(args) -> int:
     return 1 if failed else 0
 
 
+def _cmd_nbgrader(args) -> int:
+    from .nbgrader_source import main
+    return main(args)
+
+
 def _chapter(value: str) -> str:
     """`grade --chapter`: a chapter's id ("5" and "05" both work), checked before anything is graded."""
     from . import exercises
@@ -171,6 +176,11 @@ def main(argv=None) -> int:
     p.add_argument("--submission-seconds", type=int, default=240, help="time limit of one submission, in all")
     p.set_defaults(func=_cmd_grade)
 
+    p = sub.add_parser("nbgrader", help="write nbgrader source notebooks (solutions + one grade cell per exercise)")
+    p.add_argument("--out", default="source", help="nbgrader's source folder (default ./source)")
+    p.add_argument("--chapter", action="append", type=_chapter, help="only this chapter (repeatable)")
+    p.set_defaults(func=_cmd_nbgrader)
+
     from . import classroom
     p = sub.add_parser("classroom", help="write a GitHub Classroom template (notebook, README, workflow) for a "
                                          "chapter: formative feedback on public checks")
@@ -179,8 +189,7 @@ def main(argv=None) -> int:
     p.add_argument("--repository", default=None, help="the course repository the workflow installs the grader "
                                                       "from (default: repository.url in _config.yml)")
     p.add_argument("--revision", default=None, help="its commit, tag or branch (default: this checkout's commit)")
-    p.set_defaults(func=lambda a: classroom.template_main(a if a.out else argparse.Namespace(
-        **{**vars(a), "out": f"classroom-{a.chapter}"})))
+    p.set_defaults(func=classroom.template_main)
 
     p = sub.add_parser("classroom-verdict", help="(the Classroom workflow's step) exit 0 when every check of "
                                                  "an exercise passed in a JUnit report of `autograder pytest`")

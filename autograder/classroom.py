@@ -211,8 +211,9 @@ def template_main(args) -> int:
               file=sys.stderr)
         return 2
     notebook = ROOT / "notebooks" / f"{chapter.slug}.ipynb"
-    written = write_template(chapter, Source(url, revision), Path(args.out), notebook)
-    print(f"wrote {len(written)} files in {args.out} (grader from {url} at {revision}): push them as the "
+    out = Path(args.out or f"classroom-{chapter.id}")
+    written = write_template(chapter, Source(url, revision), out, notebook)
+    print(f"wrote {len(written)} files in {out} (grader from {url} at {revision}): push them as the "
           "assignment's template repository")
     return 0
 
