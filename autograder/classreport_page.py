@@ -68,6 +68,11 @@ def report_csv(summary: Summary) -> str:
 
 # --------------------------------------------------------------------------- HTML
 
+def _breakable(text: str) -> str:
+    """`text` escaped, with a line-break opportunity after each underscore (long exercise names on a phone)."""
+    return escape(text).replace("_", "_<wbr>")
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f} %"
 
@@ -110,7 +115,7 @@ def histogram_svg(summary: Summary) -> str:
     parts.append(f'<line x1="{left}" y1="{top + plot + 0.5}" x2="{width - right}" y2="{top + plot + 0.5}" '
                  'stroke="#1b1f24" stroke-width="1"/>')
     parts.append(f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle" font-size="14" fill="#4a5360">'
-                 'score, % of the maximum (each bar: 10 points of percentage; the last: 100 %)</text>')
+                 'score, % of the maximum</text>')
     desc = "; ".join(f"{b.label}: {b.count}" for b in bins)
     total = sum(b.count for b in bins)
     return (f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="hist-title hist-desc" '
@@ -136,7 +141,7 @@ def _exercises(summary: Summary) -> str:
     if not summary.exercises:
         return ""
     rows = "".join(
-        f'<tr><th scope="row"><code>{escape(e.name)}</code></th><td class="num">{_num(e.mean)}</td>'
+        f'<tr><th scope="row"><code>{_breakable(e.name)}</code></th><td class="num">{_num(e.mean)}</td>'
         f'<td class="num">{_num(e.median)}</td><td class="num">{_pct(e.full_marks)}</td>'
         f'<td class="num">{e.points:g}</td></tr>' for e in summary.exercises)
     return ('<section id="exercises" aria-labelledby="exercises-h"><h2 id="exercises-h">Exercises</h2>'
@@ -152,7 +157,7 @@ def _diagnoses(summary: Summary) -> str:
         html.append('<p class="note">The classic mistake a failed check recognised (the grader\'s words), with '
                     'the number of submissions it was seen in.</p><ol class="diagnoses">')
         for d in summary.diagnoses[:SHOWN_DIAGNOSES]:
-            html.append(f'<li><strong>{_plural(d.learners, "learner")}</strong>: <code>{escape(d.exercise)}</code> '
+            html.append(f'<li><strong>{_plural(d.learners, "learner")}</strong>: <code>{_breakable(d.exercise)}</code> '
                         f'— looks like {escape(d.slip)}</li>')
         html.append("</ol>")
         if len(summary.diagnoses) > SHOWN_DIAGNOSES:
@@ -171,13 +176,13 @@ def _diagnoses(summary: Summary) -> str:
 
 
 def _check_cell(c: CheckStats) -> str:
-    return (f'<th scope="row"><span class="ex">{escape(c.info.id.exercise)}</span>{escape(c.info.title)} '
-            f'<span class="key">(<code>{escape(c.info.id.key)}</code>)</span></th>')
+    return (f'<th scope="row"><span class="ex">{_breakable(c.info.id.exercise)}</span>{_breakable(c.info.title)} '
+            f'<span class="key">(<code>{_breakable(c.info.id.key)}</code>)</span></th>')
 
 
 def _discrimination(c: CheckStats) -> str:
     if c.discrimination is None:
-        return f'<td class="num">—<span class="key"> {escape(c.why_none)}</span></td>'
+        return f'<td class="num">—<span class="sub"> {escape(c.why_none)}</span></td>'
     r = c.discrimination
     css = ' neg' if r < 0 else ''
     return f'<td class="num{css}">{r:+.2f}</td>'
@@ -187,11 +192,11 @@ def _checks_table(checks: list, caption: str) -> str:
     if not checks:
         return ""
     rows = "".join(
-        f'<tr>{_check_cell(c)}<td class="num">{_pct(c.pass_rate)}<span class="key"> ({c.passed:,} of {c.n:,})</span>'
+        f'<tr>{_check_cell(c)}<td class="num">{_pct(c.pass_rate)}<span class="sub">{c.passed:,} of {c.n:,}</span>'
         f'<span class="bar" aria-hidden="true"><span style="width:{100 * c.pass_rate:.1f}%"></span></span></td>'
         f'{_discrimination(c)}</tr>' for c in checks)
     return (f'<table><caption>{escape(caption)}</caption><thead><tr><th scope="col">Check</th>'
-            '<th scope="col" class="num">Passed</th><th scope="col" class="num">Discrimination</th></tr></thead>'
+            '<th scope="col" class="num">Passed</th><th scope="col" class="num">Discrim&shy;ination</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
 
 
