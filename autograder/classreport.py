@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import io
 import json
 import math
@@ -101,20 +102,25 @@ class ClassResults:
 
 # --------------------------------------------------------------------------- reading
 
-def known_checks() -> dict:
-    """Every check of every exercise, as `python -m autograder list` shows them."""
-    from .runner import plan
+def known_checks(names) -> dict:
+    """Every check of these exercises (in the registry's order), as `python -m autograder list` shows them."""
     found = {}
     for ex in exercises.EXERCISES:
-        for check in plan(ex.name, 0):
-            cid = CheckId(ex.name, check.key, bool(check.hidden))
-            found[cid] = CheckInfo(cid, check.title)
+        if ex.name in names:
+            found.update(_checks_of(ex.name))
     return found
 
 
+@functools.lru_cache(maxsize=None)
+def _checks_of(name: str) -> dict:
+    from .runner import plan                      # (building an exercise's checks takes ~0.1 s)
+    return {CheckId(name, c.key, bool(c.hidden)): CheckInfo(CheckId(name, c.key, bool(c.hidden)), c.title)
+            for c in plan(name, 0)}
+
+
 def load(out: Path, known: dict | None = None) -> ClassResults:
-    """OUT's grades.csv and results.json files; what cannot be trusted is left out and counted."""
-    known = known_checks() if known is None else known
+    """OUT's grades.csv and results.json files; what cannot be trusted is left out and counted. A check
+    counts when `known` holds it (by default: the checks of grades.csv's exercise columns)."""
     try:
         out_fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
@@ -124,7 +130,8 @@ def load(out: Path, known: dict | None = None) -> ClassResults:
         if text is None:
             raise ClassReportError(f"{out} has no grades.csv one can read ({why}): is it a `grade --out` folder?")
         skipped: Counter = Counter()
-        rows = _rows(text.decode("utf-8", "replace"), skipped)
+        rows, columns = _rows(text.decode("utf-8", "replace"), skipped)
+        known = known_checks(columns) if known is None else known
         by_name = {}
         for row in rows:
             by_name.setdefault(row.cell, row)
@@ -215,14 +222,14 @@ def _results_files(out_fd: int, skipped: Counter):
             os.close(fd)
 
 
-def _rows(text: str, skipped: Counter) -> list[Row]:
-    """grades.csv's rows. Columns are found by their header (others may be added); an exercise column is
+def _rows(text: str, skipped: Counter) -> tuple[list[Row], list[str]]:
+    """grades.csv's rows and its exercise columns. Columns are found by their header (others may be added); an exercise column is
     one this grader knows."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        return []
+        return [], []
     index = {name: i for i, name in reversed(list(enumerate(header)))}
     if not {"submission", "total", "max_total", "status"} <= set(index):
         raise ClassReportError("grades.csv has no submission, total, max_total and status columns")
@@ -241,7 +248,7 @@ def _rows(text: str, skipped: Counter) -> list[Row]:
                             neutral(cells[index["status"]], STATUS_CHARS)))
     except csv.Error:
         skipped["grades.csv rows that could not be read"] += 1
-    return rows
+    return rows, [name for name, _ in columns]
 
 
 def _number(text) -> float | None:
