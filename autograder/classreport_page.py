@@ -176,7 +176,8 @@ def _diagnoses(summary: Summary) -> str:
 
 
 def _check_cell(c: CheckStats) -> str:
-    return (f'<th scope="row"><span class="ex">{_breakable(c.info.id.exercise)}</span>{_breakable(c.info.title)} '
+    tag = '<span class="tag">hidden</span>' if c.info.id.hidden else ""
+    return (f'<th scope="row"><span class="ex">{_breakable(c.info.id.exercise)}{tag}</span>{_breakable(c.info.title)} '
             f'<span class="key">(<code>{_breakable(c.info.id.key)}</code>)</span></th>')
 
 
@@ -205,7 +206,7 @@ def _checks(summary: Summary) -> str:
     hidden = [c for c in summary.checks if c.info.id.hidden]
     return ('<section id="checks" aria-labelledby="checks-h"><h2 id="checks-h">Pass rate of each check</h2>'
             f'<p class="note">Hardest first, from the results of {_plural(summary.with_results, "graded submission")}. '
-            'Discrimination: see the next section.</p>'
+            'Discrimination: see the section above.</p>'
             + _checks_table(public, "Public checks (learners see them when they self-check)")
             + _checks_table(hidden, "Hidden checks (inputs drawn from the grading seed)") + "</section>")
 
@@ -240,8 +241,8 @@ def _not_graded(summary: Summary) -> str:
     if not summary.not_graded:
         html.append("<p>Every submission in grades.csv was graded.</p>")
     else:
-        html.append(f'<p>{_plural(len(summary.not_graded), "submission")} of grades.csv could not be graded; '
-                    'they are left out of every statistic above.</p><ul class="not-graded">')
+        html.append(f'<p>Left out of every statistic above: {_plural(len(summary.not_graded), "submission")} of '
+                    'grades.csv, each with the grader\'s status.</p><ul class="not-graded">')
         for ng in summary.not_graded[:SHOWN_NOT_GRADED]:
             html.append(f"<li><code>{escape(ng.name)}</code>: {escape(ng.status)}</li>")
         html.append("</ul>")
