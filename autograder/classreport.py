@@ -74,7 +74,7 @@ class Row:
 
 
 @dataclass
-class Outcome:
+class CheckOutcome:
     passed: bool
     score: float
     problem: str                   # a `verdict.Problem` value
@@ -85,7 +85,7 @@ class Outcome:
 class Learner:
     """The checks of one submission's results.json."""
     name: str
-    checks: dict = field(default_factory=dict)      # CheckId -> Outcome
+    checks: dict = field(default_factory=dict)      # CheckId -> CheckOutcome
 
     @property
     def total(self) -> float:
@@ -301,7 +301,7 @@ def _learner(name: str, data: bytes, known: dict, skipped: Counter) -> Learner |
         if cid in learner.checks:
             continue
         passed = status == "passed"
-        learner.checks[cid] = Outcome(passed, min(max(score, 0.0), max(max_score, 0.0)),
+        learner.checks[cid] = CheckOutcome(passed, min(max(score, 0.0), max(max_score, 0.0)),
                                       problem if problem in PROBLEMS else Problem.OTHER.value,
                                       "" if passed else neutral(slip, SLIP_CHARS))
     return learner
