@@ -119,6 +119,23 @@ def _cmd_nbgrader(args) -> int:
     return main(args)
 
 
+def _cmd_report(args) -> int:
+    from .classreport import ClassReportError
+    from .classreport_page import write
+    from .report import escaped
+    out = Path(args.out)
+    try:
+        summary = write(out)
+    except (ClassReportError, OSError) as exc:
+        print(f"report: {escaped(str(exc))}", file=sys.stderr)
+        return 2
+    print(f"wrote {escaped(str(out / 'report.html'))} and report.csv: {summary.graded} graded of {summary.rows} "
+          f"submissions, {len(summary.checks)} checks")
+    if summary.skipped:
+        print("left out: " + "; ".join(f"{escaped(k)}: {v}" for k, v in sorted(summary.skipped.items())))
+    return 0
+
+
 def _chapter(value: str) -> str:
     """`grade --chapter`: a chapter's id ("5" and "05" both work), checked before anything is graded."""
     from . import exercises
@@ -196,6 +213,11 @@ def main(argv=None) -> int:
     p.add_argument("report")
     p.add_argument("--exercise", required=True)
     p.set_defaults(func=classroom.verdict_main)
+
+    p = sub.add_parser("report", help="a class report (report.html, report.csv) from a grade --out folder; "
+                                      "never regrades")
+    p.add_argument("out", metavar="OUT", help="the folder grade --out wrote (grades.csv, submissions/)")
+    p.set_defaults(func=_cmd_report)
 
     from . import ci
     p = sub.add_parser("pytest", help="grade with pytest, one item per check, away from the learner's "
