@@ -206,7 +206,8 @@ def delegate_v2(root: Path, own: str, controllers: tuple[str, ...] = CONTROLLERS
 
     The root group may hold processes and enable controllers at once; any other group may not, so its
     processes (the grader's, and those of the container or scope it runs in) first move into the leaf
-    `init` below it, as container runtimes do. `may_write` says whether a group's folder is writable
+    `init` below it, as container runtimes do (a later run started from that leaf uses its parent
+    again). `may_write` says whether a group's folder is writable
     (`writable`, unless a test describes another machine). Raises CgroupError saying why, when it cannot.
     """
     root = Path(root)
@@ -227,6 +228,8 @@ def delegate_v2(root: Path, own: str, controllers: tuple[str, ...] = CONTROLLERS
                           "/sys/fs/cgroup is mounted read-only unless it is privileged)")
     if set(controllers) <= _controllers(base / "cgroup.subtree_control"):
         return base                                    # enabled already: it holds no process (or is the root)
+    if base.name == LEAF and base != root and set(controllers) <= _controllers(base.parent / "cgroup.subtree_control"):
+        return base.parent                             # a run started from the leaf an earlier run made
     is_root = not (base / "cgroup.type").exists()     # only the root group has no cgroup.type
     try:
         if not is_root:

@@ -191,6 +191,17 @@ def test_the_groups_go_below_the_graders_own_group_not_the_hierarchys_root(tmp_p
     assert (root / "cgroup.subtree_control").read_text() == ""
 
 
+def test_a_second_run_started_from_the_leaf_makes_its_groups_beside_it_not_below(tmp_path):
+    root = v2_tree(tmp_path)
+    isolation._detect(FakeHost(root))                     # the first run moved everything into init
+    (root / "cgroup.subtree_control").write_text("memory pids\n")   # as the kernel shows it
+    for name, text in (("cgroup.controllers", "memory pids\n"), ("cgroup.subtree_control", ""),
+                       ("cgroup.type", "domain\n")):
+        (root / "init" / name).write_text(text)
+    mode = isolation._detect(FakeHost(root, group="/init"))
+    assert mode.cgroup_root == str(root) and not (root / "init" / "init").exists()
+
+
 def test_an_unknown_own_group_is_no_cgroups_and_says_why(tmp_path):
     mode = isolation._detect(FakeHost(v2_tree(tmp_path), group=""))
     assert mode.cgroups == 0 and "/proc/self/cgroup" in mode.reason
