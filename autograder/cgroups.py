@@ -207,8 +207,8 @@ def delegate_v2(root: Path, own: str, controllers: tuple[str, ...] = CONTROLLERS
     The root group may hold processes and enable controllers at once; any other group may not, so its
     processes (the grader's, and those of the container or scope it runs in) first move into the leaf
     `init` below it, as container runtimes do (a later run started from that leaf uses its parent
-    again). `may_write` says whether a group's folder is writable
-    (`writable`, unless a test describes another machine). Raises CgroupError saying why, when it cannot.
+    again). `may_write` says whether a group's folder is writable (`writable`, unless a test describes
+    another machine). Raises CgroupError saying why, when it cannot.
     """
     root = Path(root)
     if not (root / "cgroup.controllers").exists():
@@ -228,7 +228,8 @@ def delegate_v2(root: Path, own: str, controllers: tuple[str, ...] = CONTROLLERS
                           "/sys/fs/cgroup is mounted read-only unless it is privileged)")
     if set(controllers) <= _controllers(base / "cgroup.subtree_control"):
         return base                                    # enabled already: it holds no process (or is the root)
-    if base.name == LEAF and base != root and set(controllers) <= _controllers(base.parent / "cgroup.subtree_control"):
+    parent_enabled = _controllers(base.parent / "cgroup.subtree_control")
+    if base.name == LEAF and base != root and set(controllers) <= parent_enabled:
         return base.parent                             # a run started from the leaf an earlier run made
     is_root = not (base / "cgroup.type").exists()     # only the root group has no cgroup.type
     try:
@@ -236,8 +237,8 @@ def delegate_v2(root: Path, own: str, controllers: tuple[str, ...] = CONTROLLERS
             _empty_into_leaf(base)
         _write(base / "cgroup.subtree_control", " ".join(f"+{c}" for c in controllers))
     except OSError as exc:
-        raise CgroupError(f"cannot enable the {' and '.join(controllers)} controllers in the cgroup v2 group {own} "
-                          f"({exc.strerror or exc}): some process there could not be moved out") from None
+        raise CgroupError(f"cannot enable the {' and '.join(controllers)} controllers in the cgroup v2 group "
+                          f"{own} ({exc.strerror or exc}): some process there could not be moved out") from None
     return base
 
 

@@ -37,7 +37,7 @@ CPU_SECONDS = 600                      # CPU seconds per process
 FILE_BYTES = 64 * 1024 * 1024          # the largest file a submission may write
 OUTPUT_BYTES = 64 * 1024               # printed output kept (the rest is dropped)
 OPEN_FILES = 128                       # descriptors per process (isolated: times SUBMISSION_PIDS per submission)
-SANDBOX_UID = 65534                    # "nobody": with `--isolation off`, when the grader is root and nobody can read Python
+SANDBOX_UID = 65534                    # "nobody": `--isolation off` as root, when nobody can read Python
 START_SECONDS = 120
 _PASSED_ON = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")   # the only variables the zygote gets
 
