@@ -38,7 +38,7 @@ MAX_REPORT_BYTES = 5 * 1024 * 1024
 @dataclass(frozen=True)
 class Source:
     """Where the workflow installs the grader from: the course repository at one revision."""
-    url: str          # https://github.com/owner/repo
+    url: str          # the course repository's address (repository.url in _config.yml)
     revision: str     # a commit (best: it never moves), a tag or a branch
 
     @property

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from autograder import exercises
+from autograder.release import repository_url
 from autograder.classroom import Source, write_template
 
 HERE = Path(__file__).resolve().parent
@@ -39,7 +40,7 @@ def _run_workflow(workspace: Path) -> dict[str, int]:
 
 def _workspace(tmp_path: Path, notebook: Path) -> Path:
     workspace = tmp_path / "repo"
-    write_template(CH02, Source("https://github.com/owner/course", "abc"), workspace, notebook)
+    write_template(CH02, Source(repository_url(), "abc"), workspace, notebook)
     return workspace
 
 

@@ -5,9 +5,10 @@ import pytest
 import yaml
 
 from autograder import exercises
+from autograder.release import repository_url
 from autograder.classroom import Source, exercise_checks, step_id, verdict, workflow, write_template
 
-SOURCE = Source("https://github.com/owner/course", "0123abcd")
+SOURCE = Source(repository_url(), "0123abcd")
 CH05 = exercises.chapter("05")
 
 
@@ -30,8 +31,9 @@ def test_the_reporter_reads_every_exercise_step():
 
 def test_the_grader_is_installed_from_the_course_repository_at_a_fixed_revision_not_the_checkout():
     install = next(s["run"] for s in _steps() if "Install" in s.get("name", ""))
-    assert "git+https://github.com/owner/course@0123abcd" in install
-    assert "raw.githubusercontent.com/owner/course/0123abcd/constraints.txt" in install
+    owner_repo = repository_url().removeprefix("https://github.com/")
+    assert f"git+{repository_url()}@0123abcd" in install
+    assert f"raw.githubusercontent.com/{owner_repo}/0123abcd/constraints.txt" in install
     assert "-e ." not in install and "install ." not in install
 
 
