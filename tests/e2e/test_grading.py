@@ -216,7 +216,7 @@ def test_every_submission_gets_a_row_in_argument_order(graded):
 
 
 def test_grades_csv_has_one_column_per_exercise_then_totals_and_status(graded):
-    assert graded.header == ["submission", *CH02, "total", "max_total", "status"]
+    assert graded.header == ["submission", "learner", *CH02, "total", "max_total", "status"]
 
 
 def test_grade_exits_1_and_names_the_submissions_it_could_not_read_or_run(graded):
@@ -523,7 +523,7 @@ def test_fake_results_written_by_a_submission_do_not_replace_the_grader_files(gr
 
 @pytest.mark.skipif(not SEPARATE_USER, reason=NOT_SEPARATE)
 def test_the_out_dir_holds_only_what_the_grader_wrote(graded):
-    expected = {"grades.csv"} | {f"submissions/{k}/results.json" for k in EXPECTED_FAILURES}
+    expected = {"grades.csv", "grades.jsonl"} | {f"submissions/{k}/results.json" for k in EXPECTED_FAILURES}
     found = {str(p.relative_to(graded.out)) for p in graded.out.rglob("*") if p.is_file()}
     assert found == expected
 
