@@ -803,11 +803,12 @@ def test_grading_without_a_seed_is_an_error_that_says_how_to_give_one(cli_runs):
     assert not (cli_runs["out"].parent / "no-seed").exists()
 
 
-def test_grade_refuses_when_isolation_is_required_and_impossible(cli_runs):
+def test_grade_refuses_when_isolation_is_required_and_impossible_and_says_so_in_every_row(cli_runs):
     run = cli_runs["grade_required_isolation_off"]
     assert run.returncode == 2
     assert "cannot be isolated here: AUTOGRADER_ISOLATION=off" in run.stderr
-    assert not (cli_runs["out"].parent / "refused").exists()
+    with open(cli_runs["out"].parent / "refused" / "grades.csv", newline="") as f:
+        assert [r["status"] for r in csv.DictReader(f)] == ["not run: isolation required: AUTOGRADER_ISOLATION=off"]
 
 
 @pytest.mark.skipif(ISOLATED, reason="isolation is available: no warning is due")
