@@ -4,9 +4,13 @@
 --chapter, else the folder or file name, never the submission's content), reads and
 analyses it in a bounded process of its own (`intake`), and runs every check of that
 chapter against its sandboxed code (all public checks, then all hidden ones);
-`grade_many` does a batch (optionally two at a time) with one zygote and one
-answer key (`targets`), and writes `DIR/grades.csv` and `DIR/submissions/<name>/results.json`
-(`report`), last and atomically, from this process only.
+`run_batch` (and `grade_many`, which returns its reports) does a batch
+(optionally two at a time) with one zygote and one answer key (`targets`): each
+submission's `DIR/submissions/<name>/results.json` (`report`) and journal record
+(`journal`, which rewrites `DIR/grades.csv` atomically) are written as soon as it
+finishes, from this process only; names and learner ids come from the batch's
+layout (`learners`), `--shard` and `--resume` choose what to grade (`shards`,
+`journal`). `refuse_many` writes the rows of a batch that may not be graded here.
 """
 from __future__ import annotations
 
