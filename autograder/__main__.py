@@ -1,4 +1,4 @@
-"""`python -m autograder release | check | grade | list | refresh`."""
+"""`python -m autograder release | check | grade | merge | list | refresh`."""
 from __future__ import annotations
 
 import argparse
@@ -79,6 +79,10 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_grade(args) -> int:
+    """Exit 0: every submission graded; 1: some could not be read or run (their rows say why); 2: nothing was
+    graded (no seed, bad options, the output folder in use, or isolation required and impossible: then every
+    submission still gets its row and results.json saying so); 130: interrupted (what finished is written)."""
+    import signal
     from . import isolation, weights
     from .seed import SeedError, resolve
     try:
@@ -86,28 +90,58 @@ def _cmd_grade(args) -> int:
     except SeedError as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
-    mode = isolation.detect() if args.isolation != "off" else isolation.Mode(False, "--isolation off")
-    if not mode.isolated:
-        if args.isolation == "require":
-            print(f"grade: submissions cannot be isolated here: {mode.reason}", file=sys.stderr)
-            return 2
-        print(isolation.warning(mode), file=sys.stderr, flush=True)
-    from .grade import grade_many
+    from .grade import refuse_many, run_batch
+    from .journal import JournalError
+    from .learners import RosterError, read_roster
     from .report import Visibility
+    from .shards import Shard
     from .targets import Limits
     from .verdict import neutral
     try:
         overrides = weights.load(args.weights) if args.weights else None
         visibility = Visibility(args.public_visibility, args.hidden_visibility)
-    except (weights.WeightsError, ValueError) as exc:
+        shard = Shard.parse(args.shard) if args.shard else None
+        roster = read_roster(args.roster) if args.roster else None
+    except (weights.WeightsError, ValueError, RosterError) as exc:
         print(f"grade: {exc}", file=sys.stderr)
         return 2
     paths = [Path(p) for p in args.submissions]
     limits = Limits(call=args.call_seconds, cell=args.cell_seconds, submission=args.submission_seconds)
-    reports = grade_many(paths, args.out, chapter=args.chapter, seed=seed, jobs=args.jobs, mode=mode,
-                         overrides=overrides, visibility=visibility, limits=limits)
+    options = dict(chapter=args.chapter, seed=seed, overrides=overrides, visibility=visibility, limits=limits,
+                   roster=roster, shard=shard)
+    mode = isolation.detect() if args.isolation != "off" else isolation.Mode(False, "--isolation off")
+    if not mode.isolated:
+        if args.isolation == "require":
+            print(f"grade: submissions cannot be isolated here: {mode.reason}", file=sys.stderr)
+            try:
+                refused = refuse_many(paths, args.out, mode.reason, **options)
+            except JournalError as exc:
+                print(f"grade: {exc}", file=sys.stderr)
+                return 2
+            print(f"graded 0 of {len(refused)} submissions (isolation required); their rows in "
+                  f"{Path(args.out) / 'grades.csv'} say why")
+            return 2
+        print(isolation.warning(mode), file=sys.stderr, flush=True)
+
+    def stop(signum, frame):               # a scheduler's SIGTERM: stop as Ctrl-C does
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        run = run_batch(paths, args.out, jobs=args.jobs, mode=mode, resume=args.resume, **options)
+    except JournalError as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:              # before any submission started
+        print("grade: interrupted", file=sys.stderr)
+        return 130
+    reports = run.reports
     failed = [r for r in reports if not r.ok]
-    print(f"graded {len(reports) - len(failed)} of {len(reports)} submissions; "
+    if run.interrupted:
+        print(f"grade: interrupted: {len(reports)} of {run.planned} submissions finished; their results are "
+              f"in {Path(args.out) / 'grades.csv'} (--resume goes on)", file=sys.stderr)
+        return 130
+    skipped = f" ({run.skipped} already graded: skipped)" if run.skipped else ""
+    print(f"graded {len(reports) - len(failed)} of {len(reports)} submissions{skipped}; "
           f"results in {Path(args.out) / 'grades.csv'}")
     for r in failed:
         print(f"  {neutral(r.label, 120)}: {r.status_text}")
@@ -129,6 +163,45 @@ def _cmd_gradescope(args) -> int:
         return 2
     print(f"wrote {out}: upload it as the assignment's autograder (Configure Autograder, zip file upload). "
           "It holds the seed: keep it private (it is readable by you only).")
+    return 0
+
+
+def _cmd_nbgrader(args) -> int:
+    from .nbgrader_source import main
+    return main(args)
+
+
+def _cmd_report(args) -> int:
+    from .classreport import ClassReportError
+    from .classreport_page import write
+    from .report import escaped
+    out = Path(args.out)
+    try:
+        summary = write(out)
+    except (ClassReportError, OSError) as exc:
+        print(f"report: {escaped(str(exc))}", file=sys.stderr)
+        return 2
+    print(f"wrote {escaped(str(out / 'report.html'))} and report.csv: {summary.graded} graded of {summary.rows} "
+          f"submissions, {len(summary.checks)} checks")
+    if summary.skipped:
+        print("left out: " + "; ".join(f"{escaped(k)}: {v}" for k, v in sorted(summary.skipped.items())))
+    return 0
+
+
+def _cmd_merge(args) -> int:
+    """Exit 0: merged; 2: refused (the message says why; nothing was written)."""
+    from .journal import JournalError
+    from .report import escaped
+    from .shards import MergeError, merge
+    try:
+        merged = merge(args.out, args.shards)
+    except (MergeError, JournalError) as exc:
+        print(f"merge: {exc}", file=sys.stderr)
+        return 2
+    for warning in merged.warnings:
+        print(f"merge: warning: {warning}", file=sys.stderr)
+    print(f"merged {merged.records} submissions ({merged.results} results.json) from {len(args.shards)} "
+          f"shard outputs into {escaped(str(Path(args.out) / 'grades.csv'))}")
     return 0
 
 
@@ -187,6 +260,15 @@ def main(argv=None) -> int:
     p.add_argument("--call-seconds", type=int, default=20, help="time limit of one call of a learner's function")
     p.add_argument("--cell-seconds", type=int, default=30, help="time limit of one top-level cell")
     p.add_argument("--submission-seconds", type=int, default=240, help="time limit of one submission, in all")
+    p.add_argument("--roster", default=None, metavar="FILE",
+                   help="a CSV with the columns learner and path (a file or a folder of one learner's files): "
+                        "grades.csv's learner column. Without it, the folder layout names the learners "
+                        "(a Gradescope export, GitHub Classroom clones, one folder per learner)")
+    p.add_argument("--resume", action="store_true",
+                   help="skip the submissions --out already holds, graded with the same seed, weights, limits "
+                        "and grader from the same file content")
+    p.add_argument("--shard", default=None, metavar="K/N",
+                   help="grade only shard K (from 0) of N: a stable split by each submission's name (see merge)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("gradescope", help="build Gradescope's autograder zip (setup.sh, run_autograder, the course, "
@@ -204,6 +286,37 @@ def main(argv=None) -> int:
     p.add_argument("--cell-seconds", type=int, default=30)
     p.add_argument("--submission-seconds", type=int, default=240)
     p.set_defaults(func=_cmd_gradescope)
+
+    p = sub.add_parser("nbgrader", help="write nbgrader source notebooks (solutions + one grade cell per exercise)")
+    p.add_argument("--out", default="source", help="nbgrader's source folder (default ./source)")
+    p.add_argument("--chapter", action="append", type=_chapter, help="only this chapter (repeatable)")
+    p.set_defaults(func=_cmd_nbgrader)
+
+    from . import classroom
+    p = sub.add_parser("classroom", help="write a GitHub Classroom template (notebook, README, workflow) for a "
+                                         "chapter: formative feedback on public checks")
+    p.add_argument("--chapter", type=_chapter, required=True)
+    p.add_argument("--out", default=None, help="the template's folder (default classroom-NN)")
+    p.add_argument("--repository", default=None, help="the course repository the workflow installs the grader "
+                                                      "from (default: repository.url in _config.yml)")
+    p.add_argument("--revision", default=None, help="its commit, tag or branch (default: this checkout's commit)")
+    p.set_defaults(func=classroom.template_main)
+
+    p = sub.add_parser("classroom-verdict", help="(the Classroom workflow's step) exit 0 when every check of "
+                                                 "an exercise passed in a JUnit report of `autograder pytest`")
+    p.add_argument("report")
+    p.add_argument("--exercise", required=True)
+    p.set_defaults(func=classroom.verdict_main)
+
+    p = sub.add_parser("report", help="a class report (report.html, report.csv) from a grade --out folder; "
+                                      "never regrades")
+    p.add_argument("out", metavar="OUT", help="the folder grade --out wrote (grades.csv, submissions/)")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("merge", help="merge the --out folders of `grade --shard` runs into one")
+    p.add_argument("--out", required=True, help="the folder to merge into (best empty)")
+    p.add_argument("shards", nargs="+", metavar="SHARD_OUT")
+    p.set_defaults(func=_cmd_merge)
 
     from . import ci
     p = sub.add_parser("pytest", help="grade with pytest, one item per check, away from the learner's "

@@ -31,8 +31,7 @@ from pathlib import Path
 
 from . import exercises, isolation, seed as seeds, weights
 from .gradescope import CONFIG, SEED, WEIGHTS, Config
-from .sandbox import runs_as_sandbox_user
-from .submission import UnreadableSubmission, read_bytes
+from .submission import UnreadableSubmission, is_python, kernel_language, read_bytes
 from .verdict import Problem, neutral
 
 SUFFIXES = (".ipynb", ".py")
@@ -106,21 +105,14 @@ def choose(folder: Path, chapter: str) -> Choice:
     return Choice(chosen, note if len(pool) > 1 or others else "")
 
 
-def notebook_language(path: Path) -> str | None:
-    """The language a notebook's metadata declares for its kernel (lower case), None if it declares none
-    or cannot be read (grading then says what is wrong with the file)."""
+def notebook_language(path: Path) -> str:
+    """The language a notebook's metadata declares for its kernel (`submission.kernel_language`: neutralised,
+    "Python" when it declares none or the file cannot be read, since grading then says what is wrong)."""
     try:
         data = json.loads(read_bytes(path))
     except (UnreadableSubmission, ValueError, RecursionError):
-        return None
-    meta = data.get("metadata") if isinstance(data, dict) else None
-    if not isinstance(meta, dict):
-        return None
-    for key, field in (("kernelspec", "language"), ("language_info", "name")):
-        value = meta.get(key, {}).get(field) if isinstance(meta.get(key), dict) else None
-        if isinstance(value, str) and value.strip():
-            return value.strip().lower()
-    return None
+        return "Python"
+    return kernel_language(data.get("metadata") if isinstance(data, dict) else None)
 
 
 def notebook_chapter(path: Path) -> str | None:
@@ -145,19 +137,18 @@ def submitter(root: Path) -> str:
         return f"no usable submission_metadata.json ({type(exc).__name__})"
 
 
-def isolation_test(mode: isolation.Mode, as_nobody: bool) -> dict:
-    """The hidden test that tells instructors a submission was graded (or refused) without isolation, and
-    whether its process could read the seed file."""
-    if as_nobody:
-        who = ("Submissions run as the user nobody, which cannot read the seed file (root's only); the seed is "
-               "still in the grader's memory, which nobody cannot read.")
+def isolation_test(mode: isolation.Mode) -> dict:
+    """The hidden test that tells instructors a submission was graded (or refused) without the full
+    isolation, and whether its process could read the seed file."""
+    if mode.user == isolation.GRADER:
+        who = ("Submissions run as the grader's user (root, on Gradescope), since other users cannot read this "
+               "Python: a submission CAN read the seed file and the grader's memory. Make Python and its packages "
+               "readable by all users (setup.sh does), or grade where isolation works.")
     else:
-        who = ("Submissions run as ROOT here (the user nobody cannot read this Python): a submission CAN read the "
-               "seed file and the grader's memory. Make Python and its packages readable by all users (setup.sh "
-               "does), or grade where isolation works.")
+        who = ("Submissions run as a user that cannot read the seed file (root's only) nor the grader's memory.")
     return {"name": ISOLATION_TEST, "score": 0, "max_score": 0, "status": "failed",
             "output": f"{isolation.warning(mode)}\n\n{who}", "output_format": "text", "visibility": "hidden",
-            "extra_data": {"grader": "isolation", "isolated": False, "as_nobody": as_nobody}}
+            "extra_data": {"grader": "isolation", "isolated": False, "user": mode.user}}
 
 
 def not_graded(config: Config, message: str, seed: int, overrides) -> dict:
@@ -212,23 +203,23 @@ def run(root: Path) -> dict:
         mode = isolation.Mode(False, "the zip was built with --isolation off")
     else:
         mode = isolation.detect()
-    extra = [] if mode.isolated else [isolation_test(mode, runs_as_sandbox_user())]
+    extra = [] if mode.isolated else [isolation_test(mode)]
     for test in extra:
         print(test["output"])
 
     choice = choose(root / "submission", config.chapter)
     graded_name = neutral(choice.path.name, 80) if choice.path else "nothing graded"
     print(f"gradescope_run: {choice.note or 'one file'} -> {graded_name}")
-    language = notebook_language(choice.path) if choice.path and choice.path.suffix.lower() == ".ipynb" else None
+    language = notebook_language(choice.path) if choice.path and choice.path.suffix.lower() == ".ipynb" else "Python"
     if choice.path is None:
         data = not_graded(config, choice.note, seed, overrides)
     elif not mode.isolated and config.isolation == "require":
         data = not_graded(config, "Your submission was not graded: this assignment is graded only in an isolated "
                                   "sandbox, which the grading machine does not allow. Your instructor has been told "
                                   "and can regrade it once that is fixed.", seed, overrides)
-    elif not _python(language):
+    elif not is_python(language):
         data = not_graded(config, f"{choice.note} Your notebook is not a Python notebook (its kernel's language "
-                                  f"is {neutral(language, 40)!r}), so it was not run: the exercises are Python. Open the "
+                                  f"is {language}), so it was not run: the exercises are Python. Open the "
                                   "assignment's notebook with a Python kernel, write your answers there and upload "
                                   "it.".lstrip(), seed, overrides)
     else:
@@ -236,11 +227,6 @@ def run(root: Path) -> dict:
     data["tests"] = data.get("tests", []) + extra
     data["stdout_visibility"] = "hidden"          # the log above is the instructors' (Gradescope's default too)
     return data
-
-
-def _python(language: str | None) -> bool:
-    """Whether a notebook's declared language is Python (or none is declared)."""
-    return language is None or language.startswith(("python", "ipython"))
 
 
 def write_results(root: Path, data: dict) -> Path:

@@ -66,7 +66,7 @@ def take(path, names, seconds: float = SECONDS, memory: int = MEMORY) -> Intake:
         reply = json.loads(out)
         if "unreadable" in reply:
             raise UnreadableSubmission(str(reply["unreadable"]))
-        return Intake(_submission(path, reply["submission"]),
+        return Intake(_submission(path, reply["submission"], str(reply["language"])),
                       {str(k): [str(n) for n in v] for k, v in reply["shortcuts"].items()})
     except (ValueError, KeyError, TypeError, AttributeError):    # killed (a crash in the parser, its CPU limit)
         raise UnreadableSubmission(f"{path.name}: the file could not be analysed (its analysis crashed)") from None
@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
     raw = sys.stdin.buffer.read()
     try:
         sub = submission.parse(Path(name), raw)
-        reply = json.dumps({"submission": _plain(sub), "shortcuts": {n: find_shortcuts(sub.sources, n)
+        reply = json.dumps({"submission": _plain(sub), "language": sub.language, "shortcuts": {n: find_shortcuts(sub.sources, n)
                                                                      for n in names}}, default=sorted).encode()
     except UnreadableSubmission as exc:
         reply = json.dumps({"unreadable": str(exc)}).encode()
@@ -112,7 +112,7 @@ def _plain(sub: Submission) -> list:
     return [asdict(cell) for cell in sub.cells]
 
 
-def _submission(path: Path, cells: list) -> Submission:
+def _submission(path: Path, cells: list, language: str) -> Submission:
     """The Submission that _plain described, every field rebuilt with its own type."""
     def names(data):
         return {k: set(map(str, data[k])) for k in _NAMES}
@@ -120,4 +120,4 @@ def _submission(path: Path, cells: list) -> Submission:
         Cell(int(c["index"]), str(c["source"]), **names(c), cheap=bool(c["cheap"]),
              syntax_error=None if c["syntax_error"] is None else str(c["syntax_error"]),
              units=[Unit(int(u["first"]), int(u["last"]), **names(u), cheap=bool(u["cheap"])) for u in c["units"]])
-        for c in cells])
+        for c in cells], submission.printable(language, submission.MAX_LANGUAGE))

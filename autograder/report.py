@@ -72,6 +72,7 @@ class Report:
     load_seconds: float = 0.0
     peak_memory: int = 0
     name: str = ""                 # its name in the batch (`batch_names`): its row and its folder
+    learner: str = ""              # who submitted it (`learners`), "" when nothing says
 
     @property
     def label(self) -> str:
@@ -199,27 +200,55 @@ def _cell(text: str, limit: int | None = 300) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "'") else text
 
 
-def grades_csv(reports: list[Report]) -> str:
-    columns = [ex.name for ex in exercises.EXERCISES if any(r.chapter == ex.chapter for r in reports)]
+@dataclass(frozen=True)
+class Row:
+    """A submission's line in grades.csv, as data: what the journal stores and the CSV shows."""
+    name: str                      # its name in the batch (`batch_names`)
+    learner: str                   # who submitted it (`learners`), "" when the layout does not say
+    chapter: str | None
+    points: dict                   # exercise -> points
+    total: float
+    max_total: float
+    status: str                    # `Report.status_text`
+
+    @classmethod
+    def of(cls, report: Report) -> "Row":
+        return cls(report.label, report.learner, report.chapter, {k: round(v, 4) for k, v in report.points().items()},
+                   report.total(), float(report.max_total()), report.status_text)
+
+
+def grades_csv(rows: list) -> str:
+    """grades.csv of `rows` (Rows, or Reports), in that order: submission, learner, one column per exercise
+    of the chapters present, total, max_total, status."""
+    rows = [r if isinstance(r, Row) else Row.of(r) for r in rows]
+    columns = [ex.name for ex in exercises.EXERCISES if any(r.chapter == ex.chapter for r in rows)]
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["submission", *columns, "total", "max_total", "status"])
-    for report in reports:
-        points = report.points()
-        writer.writerow([_cell(report.label, None), *[f"{points[c]:g}" if c in points else "" for c in columns],
-                         f"{report.total():g}", f"{report.max_total():g}", _cell(report.status_text)])
+    writer.writerow(["submission", "learner", *columns, "total", "max_total", "status"])
+    for row in rows:
+        points = row.points
+        writer.writerow([_cell(row.name, None), _cell(row.learner, None),
+                         *[f"{points[c]:g}" if c in points else "" for c in columns],
+                         f"{row.total:g}", f"{row.max_total:g}", _cell(row.status)])
     return buf.getvalue()
 
 
-def batch_names(paths) -> list[str]:
+def batch_names(paths, root: str | None = None) -> list[str]:
     """Each submission's name in a batch: its path below the folder that holds them all
-    (`alice/05_imbalanced_data.ipynb` beside `bob/...`; just the file's name when they share a folder).
+    (`alice/05_imbalanced_data.ipynb` beside `bob/...`; just the file's name when they share a folder), or
+    below `root` when every file is inside it (a regrade of one learner keeps the name of the class's run).
     Different files get different names; the same file given twice, the same name."""
+    return [os.path.relpath(a, batch_root(paths, root)) for a in map(os.path.abspath, paths)]
+
+
+def batch_root(paths, root: str | None = None) -> str:
+    """The folder the batch names are relative to: `root` when it holds every file, else their common folder."""
     absolute = [os.path.abspath(p) for p in paths]
     if not absolute:
-        return []
-    root = os.path.commonpath([os.path.dirname(a) for a in absolute])
-    return [os.path.relpath(a, root) for a in absolute]
+        return os.path.abspath(root or ".")
+    if root and all(a.startswith(os.path.join(os.path.abspath(root), "")) for a in absolute):
+        return os.path.abspath(root)
+    return os.path.commonpath([os.path.dirname(a) for a in absolute])
 
 
 SUBMISSIONS = "submissions"        # DIR/submissions/<name>/results.json, beside DIR/grades.csv
@@ -231,26 +260,48 @@ SUBMISSION_SUFFIXES = (".py", ".ipynb")
 def write_outputs(reports: list[Report], out_dir: Path, visibility: Visibility = Visibility()):
     """DIR/grades.csv and DIR/submissions/<name>/results.json (`<name>` as in `batch_names`, so every
     .py or .ipynb submission has its own folder and none can be a batch-level file; anything else gets its
-    row only), each written atomically, never
-    through a link. A results.json that cannot be written is reported and skipped: grades.csv is always
-    written, with every row."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out_fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    row only), each written atomically, never through a link. A results.json that cannot be written is
+    reported and skipped: grades.csv is always written, with every row. (A grading run writes each
+    submission's files as it finishes instead: `journal`.)"""
+    out_fd = open_out(out_dir)
     try:
         written = set()
         for report in reports:
-            name = report.label
-            if name in written or not name.endswith(SUBMISSION_SUFFIXES):
-                continue                      # (a folder or other file: its row says why it was not graded)
-            written.add(name)
-            try:
-                _write_results(out_fd, name, json.dumps(gradescope(report, visibility), indent=2) + "\n")
-            except OSError as exc:
-                print(f"grade: could not write the results of {escaped(name)}: {escaped(str(exc))}", file=sys.stderr)
+            if report.label not in written:
+                written.add(report.label)
+                write_results(out_fd, report, visibility)
         _atomic_write(out_fd, "grades.csv", grades_csv(reports))
     finally:
         os.close(out_fd)
+
+
+def open_out(out_dir) -> int:
+    """An open descriptor of the output folder, made if missing."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def has_folder(name: str) -> bool:
+    """Whether the submission `name` gets a folder (and a results.json) under DIR/submissions."""
+    return name.endswith(SUBMISSION_SUFFIXES)
+
+
+def write_results(out_fd: int, report: Report, visibility: Visibility = Visibility()) -> bool:
+    """DIR/submissions/<name>/results.json of one report (atomically, never through a link); False when it
+    has no folder or could not be written (which is reported on stderr)."""
+    return write_results_text(out_fd, report.label, json.dumps(gradescope(report, visibility), indent=2) + "\n")
+
+
+def write_results_text(out_fd: int, name: str, text: str) -> bool:
+    if not has_folder(name):
+        return False                          # (a folder or other file: its row says why it was not graded)
+    try:
+        _write_results(out_fd, name, text)
+        return True
+    except OSError as exc:
+        print(f"grade: could not write the results of {escaped(name)}: {escaped(str(exc))}", file=sys.stderr)
+        return False
 
 
 def _write_results(out_fd: int, name: str, text: str):

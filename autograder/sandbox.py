@@ -5,10 +5,11 @@ each submission it forks a child (so no submission pays the import). The zygote
 runs the sandbox's own small server (`server`, `probes`, `wire`, copied to a
 folder of their own), never `autograder`: the checks, the answer key and the
 seed stay in the grader, and its environment is only TensorFlow's quiet
-settings. When `isolation.detect()` allows it, the zygote runs under
-bubblewrap and every child in namespaces, a cgroup and a user id of its own
-(see `isolation` and `server`); otherwise the grader warns and children only
-get process limits.
+settings. The zygote runs under bubblewrap, and every child in namespaces of
+its own, when `isolation.detect()` found bubblewrap usable; every child also
+gets a cgroup (v1 or v2) and a user id of its own when the machine allows
+those (see `isolation` and `server`). The grader warns about what is missing,
+and children always get process limits.
 
 The grader learns each child's process id from the kernel (the credentials of
 its socket), kills it when it hangs or when the submission is done (with its
@@ -21,7 +22,6 @@ import os
 import shutil
 import signal
 import socket
-import stat
 import struct
 import subprocess
 import sys
@@ -37,26 +37,15 @@ CPU_SECONDS = 600                      # CPU seconds per process
 FILE_BYTES = 64 * 1024 * 1024          # the largest file a submission may write
 OUTPUT_BYTES = 64 * 1024               # printed output kept (the rest is dropped)
 OPEN_FILES = 128                       # descriptors per process (isolated: times SUBMISSION_PIDS per submission)
-SANDBOX_UID = 65534                    # not isolated: "nobody", when the grader is root and nobody can read Python
+SANDBOX_UID = 65534                    # "nobody": `--isolation off` as root, when nobody can read Python
 START_SECONDS = 120
 _PASSED_ON = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")   # the only variables the zygote gets
 
 
 def runs_as_sandbox_user() -> bool:
-    """Not isolated: whether children run as "nobody" — only when the grader is root, and only if
-    that user can read this Python (stdlib and site-packages), since submissions import lazily."""
-    if os.geteuid() != 0:
-        return False
-    for folder in {os.path.dirname(os.__file__), sysconfig.get_paths()["purelib"],
-                   sysconfig.get_paths()["platlib"], os.path.dirname(os.path.dirname(__file__))}:
-        path = os.path.realpath(folder)
-        if not os.stat(path).st_mode & stat.S_IROTH:
-            return False
-        while path != os.path.dirname(path):
-            if not os.stat(path).st_mode & stat.S_IXOTH:
-                return False
-            path = os.path.dirname(path)
-    return True
+    """Without namespaces: whether children can run as a user other than the grader's — only when the
+    grader is root, and only if other users can read this Python, since submissions import lazily."""
+    return os.geteuid() == 0 and isolation.python_readable_by_others()
 
 
 class SandboxError(Exception):
@@ -72,9 +61,11 @@ class Zygote:
 
     def __init__(self, mode: isolation.Mode | None = None):
         self.mode = mode if mode is not None else isolation.detect()
-        self.isolated = self.mode.isolated
+        self.isolated = self.mode.namespaces          # the zygote under bubblewrap, children in namespaces
         self.library = isolation.server_library()
-        self.cgroups = isolation.Cgroups() if self.isolated else None
+        self.cgroups = isolation.open_cgroups(self.mode)
+        # v1 under bwrap: a child joins its groups itself (bound at /cg); otherwise the grader puts it in
+        self.joins_itself = bool(self.isolated and self.cgroups is not None and self.cgroups.mounts)
         self.lock = threading.Lock()
         self.spawned = 0
         self.restarts = 0
@@ -85,7 +76,8 @@ class Zygote:
         return {"isolated": self.isolated, "cpu_seconds": CPU_SECONDS, "file_bytes": FILE_BYTES,
                 "memory_headroom": MEMORY_HEADROOM, "output_bytes": OUTPUT_BYTES, "open_files": OPEN_FILES,
                 "tmp_bytes": isolation.TMP_BYTES, "shm_bytes": isolation.SHM_BYTES,
-                "tmp_inodes": isolation.TMP_INODES, "as_nobody": not self.isolated and runs_as_sandbox_user()}
+                "tmp_inodes": isolation.TMP_INODES, "as_nobody": self.mode.user == isolation.NOBODY,
+                "cgroup_mounts": sorted(self.cgroups.mounts) if self.joins_itself else []}
 
     def _start(self):
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -95,10 +87,13 @@ class Zygote:
         library = "/opt/autograder-server" if self.isolated else str(self.library)
         # -S: site-packages by hand, without their .pth files (the editable install's finder for
         # `autograder` among them); -I: no PYTHON* variables, no user site-packages
-        paths = [library] + sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+        paths = [library] + sorted({os.path.realpath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")})
         code = (f"import sys; sys.path[:0] = {paths!r}; from agserve.server import zygote_main; "
                 f"zygote_main({theirs.fileno()}, {json.dumps(self._config())!r})")
-        argv = [sys.executable, "-I", "-S", "-c", code]
+        # the interpreter (by its folder's) and site-packages by real paths: under bwrap only those exist
+        # (a venv reached through a symlinked folder would not be found)
+        python = os.path.join(os.path.realpath(os.path.dirname(sys.executable)), os.path.basename(sys.executable))
+        argv = [python, "-I", "-S", "-c", code]
         if self.isolated:
             argv = isolation.bwrap_command(self.library, self.cgroups, argv, env)
         self.process = subprocess.Popen(argv, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
@@ -144,10 +139,13 @@ class Zygote:
         self.spawned += 1
         name = f"c{self.spawned}"
         spec = {"trusted": True} if trusted else {}
-        if self.isolated and not trusted:
+        grouped = not trusted and self.cgroups is not None
+        if grouped:
             self.cgroups.make(name)
+            spec["cgroup"] = name
+        if not trusted and self.mode.user == isolation.OWN:
             uids = isolation.uid_range(os.getpid())
-            spec = {"cgroup": name, "uid": uids[self.spawned % len(uids)]}
+            spec["uid"] = uids[self.spawned % len(uids)]
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         mine.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         try:
@@ -161,17 +159,28 @@ class Zygote:
             data, ancillary, _flags, _addr = mine.recvmsg(1, size)
         except BaseException:
             mine.close()
-            if self.isolated and not trusted:
+            if grouped:
                 self.cgroups.end(name)
             raise
         pid = next((struct.unpack("3i", d[:12])[0] for level, kind, d in ancillary
                     if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS), 0)
-        if data != b"P" or pid <= 0:
+        joined = data == b"P" and pid > 0
+        if joined and grouped and not self.joins_itself:
+            try:                      # before it runs any submission code: it waits for its first request
+                self.cgroups.add(name, pid)
+            except OSError:
+                joined = False
+        if not joined:
             mine.close()
-            if self.isolated and not trusted:
+            if grouped:
+                if pid > 0:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
                 self.cgroups.end(name)
             raise SandboxError("the submission's process could not be set up")
-        return Child(pid, mine, self, name if self.isolated and not trusted else None)
+        return Child(pid, mine, self, name if grouped else None)
 
     def python_pid(self) -> int:
         """The zygote's own process id (under bwrap it is a descendant of the process started)."""
@@ -261,7 +270,7 @@ class Child:
             return None, ("died", current)
 
     def kill(self):
-        """End the child and everything it started (its PID namespace and cgroup, when isolated)."""
+        """End the child and everything it started (its PID namespace and its cgroup, when it has them)."""
         if self.cgroup is not None:
             self.peak_memory = max(self.peak_memory, self.zygote.cgroups.peak_memory(self.cgroup))
             try:

@@ -17,8 +17,9 @@ allows it (`isolated`), that child enters its own PID, mount, network, IPC and
 UTS namespaces and becomes process 1 there, so whatever it starts dies with it;
 it joins the submission's memory and process-count cgroups, gets a fresh /proc,
 a private size-capped /tmp and /dev/shm, and runs as a user id of its own with
-no capabilities. Otherwise (`isolated` false) it only gets resource limits, a
-new session and, when the zygote is root, the user "nobody".
+no capabilities. Otherwise (`isolated` false) it gets resource limits, a new
+session and, when the zygote is root, a user id of its own (or "nobody" with
+`--isolation off`); the grader may still put it in a cgroup of its own.
 """
 from __future__ import annotations
 
@@ -216,9 +217,8 @@ def _no_new_namespaces():
 
 def _confine_isolated(sock, spec):
     """In a fresh PID namespace as its process 1: cgroups, private mounts, limits, own user."""
-    cgroup = spec["cgroup"]
-    for controller in ("memory", "pids"):
-        with open(f"/cg/{controller}/{cgroup}/cgroup.procs", "w") as f:
+    for controller in _CONFIG.get("cgroup_mounts", ()):    # v1; on v2 the grader puts it in its group
+        with open(f"/cg/{controller}/{spec['cgroup']}/cgroup.procs", "w") as f:
             f.write(str(os.getpid()))
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
@@ -242,13 +242,22 @@ def _confine_isolated(sock, spec):
 
 
 def _confine_plain(spec):
-    """Not isolated: a session of its own, limits, a fresh folder, and "nobody" when allowed."""
+    """Without namespaces: a session of its own, limits, a fresh folder, and a user id of its own (the
+    grader's choice, in `spec`) or "nobody" when allowed. The grader puts it in its cgroup, if any."""
     os.setsid()
     _set_limits()
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     _no_new_namespaces()
     workdir = tempfile.mkdtemp(prefix="child-", dir=_WORKROOT)
-    if _CONFIG.get("as_nobody"):
+    if "uid" in spec:                 # must succeed: otherwise it never runs submission code
+        uid = int(spec["uid"])
+        os.chown(workdir, uid, uid)
+        resource.setrlimit(resource.RLIMIT_NPROC, (512, 512))
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        _libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
+    elif _CONFIG.get("as_nobody"):
         try:
             os.chown(workdir, _NOBODY, _NOBODY)
             resource.setrlimit(resource.RLIMIT_NPROC, (512, 512))

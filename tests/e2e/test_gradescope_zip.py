@@ -188,7 +188,7 @@ def test_a_notebook_of_another_kernel_is_not_run_and_told_it_is_not_python(grade
     results, _ = gradescope(files={"05_imbalanced_data.ipynb": _notebook("x <- c(1, 2)", language="R")}).run()
     _valid(results)
     assert results["score"] == 0
-    assert "Your notebook is not a Python notebook (its kernel's language is 'r')" in results["output"]
+    assert "Your notebook is not a Python notebook (its kernel's language is R)" in results["output"]
 
 
 def test_without_isolation_it_grades_and_says_so_in_a_hidden_test_only(gradescope):
@@ -280,19 +280,19 @@ def test_isolated_the_seed_is_not_readable_by_the_submission(gradescope):
     assert SEED not in json.dumps(results) and SEED not in log
 
 
-def test_not_isolated_a_submission_run_as_nobody_cannot_read_the_seed(gradescope):
+def test_not_isolated_a_submission_run_as_another_user_cannot_read_the_seed(gradescope):
     results, log = _read_the_seed(gradescope, AUTOGRADER_ISOLATION="off")
     [note] = _isolation_tests(results)
-    if not note["extra_data"]["as_nobody"]:
-        pytest.skip("the user nobody cannot read this Python, so submissions run as root (the next test)")
+    if note["extra_data"]["user"] == "grader":
+        pytest.skip("other users cannot read this Python, so submissions run as the grader's user (the next test)")
     assert SEED not in json.dumps(results) and SEED not in log
 
 
-def test_not_isolated_a_submission_run_as_root_is_reported_to_the_instructor_only(gradescope):
+def test_not_isolated_a_submission_run_as_the_graders_user_is_reported_to_the_instructor_only(gradescope):
     results, _ = _read_the_seed(gradescope, AUTOGRADER_ISOLATION="off")
     [note] = _isolation_tests(results)
-    if note["extra_data"]["as_nobody"]:
-        pytest.skip("submissions run as nobody here (the previous test)")
+    if note["extra_data"]["user"] != "grader":
+        pytest.skip("submissions run as a user of their own here (the previous test)")
     assert note["visibility"] == "hidden" and "a submission CAN read the seed file" in note["output"]
 
 

@@ -216,7 +216,7 @@ def test_every_submission_gets_a_row_in_argument_order(graded):
 
 
 def test_grades_csv_has_one_column_per_exercise_then_totals_and_status(graded):
-    assert graded.header == ["submission", *CH02, "total", "max_total", "status"]
+    assert graded.header == ["submission", "learner", *CH02, "total", "max_total", "status"]
 
 
 def test_grade_exits_1_and_names_the_submissions_it_could_not_read_or_run(graded):
@@ -523,7 +523,7 @@ def test_fake_results_written_by_a_submission_do_not_replace_the_grader_files(gr
 
 @pytest.mark.skipif(not SEPARATE_USER, reason=NOT_SEPARATE)
 def test_the_out_dir_holds_only_what_the_grader_wrote(graded):
-    expected = {"grades.csv"} | {f"submissions/{k}/results.json" for k in EXPECTED_FAILURES}
+    expected = {"grades.csv", "grades.jsonl"} | {f"submissions/{k}/results.json" for k in EXPECTED_FAILURES}
     found = {str(p.relative_to(graded.out)) for p in graded.out.rglob("*") if p.is_file()}
     assert found == expected
 
@@ -803,11 +803,12 @@ def test_grading_without_a_seed_is_an_error_that_says_how_to_give_one(cli_runs):
     assert not (cli_runs["out"].parent / "no-seed").exists()
 
 
-def test_grade_refuses_when_isolation_is_required_and_impossible(cli_runs):
+def test_grade_refuses_when_isolation_is_required_and_impossible_and_says_so_in_every_row(cli_runs):
     run = cli_runs["grade_required_isolation_off"]
     assert run.returncode == 2
     assert "cannot be isolated here: AUTOGRADER_ISOLATION=off" in run.stderr
-    assert not (cli_runs["out"].parent / "refused").exists()
+    with open(cli_runs["out"].parent / "refused" / "grades.csv", newline="") as f:
+        assert [r["status"] for r in csv.DictReader(f)] == ["not run: isolation required: AUTOGRADER_ISOLATION=off"]
 
 
 @pytest.mark.skipif(ISOLATED, reason="isolation is available: no warning is due")

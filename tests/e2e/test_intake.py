@@ -200,7 +200,8 @@ def test_without_chapter_or_a_chapter_folder_a_submission_is_not_run_whatever_it
     assert report.detail.startswith("no chapter: pass --chapter")
 
 
-@pytest.mark.parametrize("doc", ["README.md", "book/instructors.md"])
+@pytest.mark.parametrize("doc", ["README.md", "book/instructors.md", "book/grading.md", "book/platforms.md",
+                                 "book/security.md"])
 def test_the_documented_grade_commands_pin_the_chapter(doc):
     text = (ROOT / doc).read_text(encoding="utf-8")
     commands = re.findall(r"[^\n`]*autograder grade [^\n`]*", text)

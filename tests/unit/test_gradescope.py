@@ -173,7 +173,7 @@ def _notebook(tmp_path, metadata) -> Path:
 
 
 def test_a_notebooks_kernel_language_is_read_from_its_kernelspec(tmp_path):
-    assert notebook_language(_notebook(tmp_path, {"kernelspec": {"language": "R", "name": "ir"}})) == "r"
+    assert notebook_language(_notebook(tmp_path, {"kernelspec": {"language": "R", "name": "ir"}})) == "R"
 
 
 def test_a_notebook_without_a_kernelspec_falls_back_to_language_info(tmp_path):
@@ -181,14 +181,18 @@ def test_a_notebook_without_a_kernelspec_falls_back_to_language_info(tmp_path):
 
 
 @pytest.mark.parametrize("metadata", [{}, {"kernelspec": "python"}, {"kernelspec": {"language": 3}}, []])
-def test_odd_or_missing_kernel_metadata_declares_no_language(tmp_path, metadata):
-    assert notebook_language(_notebook(tmp_path, metadata)) is None
+def test_odd_or_missing_kernel_metadata_counts_as_python(tmp_path, metadata):
+    assert notebook_language(_notebook(tmp_path, metadata)) == "Python"
 
 
-def test_a_file_that_is_not_json_declares_no_language(tmp_path):
+def test_a_file_that_is_not_json_counts_as_python_and_grading_says_what_is_wrong(tmp_path):
     path = tmp_path / "n.ipynb"
     path.write_text("not json")
-    assert notebook_language(path) is None
+    assert notebook_language(path) == "Python"
+
+
+def test_a_kernel_language_is_neutralised(tmp_path):
+    assert "\x1b" not in notebook_language(_notebook(tmp_path, {"kernelspec": {"language": "R\x1b[2J"}}))
 
 
 def test_a_chapter_claimed_in_metadata_is_named_only_when_it_is_a_real_chapter(tmp_path):

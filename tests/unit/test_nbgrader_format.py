@@ -1,4 +1,5 @@
-"""solutions/ can serve as nbgrader source notebooks: nbgrader's cell metadata, schema version 3.
+"""nbgrader source notebooks: the solutions' nbgrader cell metadata (schema version 3) and the grade
+cells `python -m autograder nbgrader` adds, one per exercise, worth its points.
 
 nbgrader is too heavy to install for the test suite, so these tests apply the rules
 of its documented format (nbgrader/nbgraderformat/v3: the JSON schema and the
@@ -8,7 +9,7 @@ import jsonschema
 import nbformat
 import pytest
 
-from autograder import release
+from autograder import exercises, nbgrader_source, release
 
 NBGRADER_V3_CELL_SCHEMA = {
     "type": "object",
@@ -63,3 +64,39 @@ def test_grade_id_is_the_exercise_the_cell_defines():
     marked = release.with_nbgrader_metadata(nb)
     assert marked.cells[0].metadata["nbgrader"]["grade_id"] == "huber"
     assert "nbgrader" not in marked.cells[1].metadata
+
+
+def _source(path):
+    return nbgrader_source.source_notebook(nbformat.read(path, as_version=4),
+                                           exercises.chapter_for_slug(path.stem))
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_each_exercise_has_one_locked_grade_cell_worth_its_points(path):
+    grades = [c.metadata["nbgrader"] for c in _source(path).cells
+              if c.metadata.get("nbgrader", {}).get("grade")]
+    chapter = exercises.chapter_for_slug(path.stem)
+    assert [(m["grade_id"], m["points"], m["locked"]) for m in grades] == [
+        (f"test_{ex.name}", ex.points, True) for ex in exercises.exercises_for(chapter.id)]
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_a_grade_cell_follows_the_cell_that_defines_its_exercise_and_follows_schema_3(path):
+    cells = _source(path).cells
+    for index, cell in enumerate(cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if meta:
+            jsonschema.validate(meta, NBGRADER_V3_CELL_SCHEMA)
+        if meta.get("grade"):
+            name = meta["grade_id"].removeprefix("test_")
+            assert name in release.defined_names(cells[index - 1].source) or cells[index - 1].metadata.get(
+                "nbgrader", {}).get("grade"), f"{path.name}: the grade cell of {name} is not after its solution"
+            assert f"self_check({name!r})" in cell.source
+
+
+def test_a_chapter_whose_solutions_lack_an_exercise_is_refused():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("def mse(y_true, y_pred):\n    ### BEGIN SOLUTION\n    return 0\n"
+                                          "    ### END SOLUTION\n")]
+    with pytest.raises(release.ReleaseError, match="huber"):
+        nbgrader_source.source_notebook(nb, exercises.chapter("02"))

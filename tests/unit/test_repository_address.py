@@ -43,9 +43,10 @@ def configured() -> str:
 
 
 def text_files(root: Path):
+    venvs = [p.parent for p in root.rglob("pyvenv.cfg")]     # a virtual environment anywhere (bench/results/...)
     for path in sorted(root.rglob("*")):
         parts = path.relative_to(root).parts
-        if any(part in SKIPPED_DIRS for part in parts) or not path.is_file():
+        if any(part in SKIPPED_DIRS for part in parts) or not path.is_file() or any(v in path.parents for v in venvs):
             continue
         data = path.read_bytes()
         if b"\0" in data:
