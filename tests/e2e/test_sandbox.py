@@ -264,10 +264,12 @@ def facts(zygote):
     try:
         values = ask(child, "call", "facts", dict(args=[]))
         cwd = os.readlink(f"/proc/{child.pid}/cwd")
+        oom_score_adj = int(Path(f"/proc/{child.pid}/oom_score_adj").read_text())
     finally:
         child.kill()
     keys = ["euid", "pid", "ppid", "processes", "stdin_empty", "files_in_cwd", "as", "cpu", "fsize"]
-    return dict(zip(keys, values.tolist()), cwd=cwd, loaded=loaded, outside_pid=child.pid)
+    return dict(zip(keys, values.tolist()), cwd=cwd, loaded=loaded, outside_pid=child.pid,
+                oom_score_adj=oom_score_adj)
 
 
 @needs_isolation
@@ -296,6 +298,10 @@ def test_a_child_has_memory_cpu_and_file_size_limits(facts):
     assert 0 < facts["as"] < 64 * 1024 ** 3
     assert facts["cpu"] == sandbox.CPU_SECONDS
     assert facts["fsize"] == sandbox.FILE_BYTES
+
+
+def test_when_memory_runs_out_the_kernel_ends_a_submission_before_the_grader(facts):
+    assert facts["oom_score_adj"] == 1000
 
 
 def test_a_child_starts_in_an_empty_folder_of_its_own_with_empty_stdin(facts):
