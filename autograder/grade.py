@@ -46,13 +46,13 @@ def grade_one(path, zygote, reference, chapter=None, seed=None, public_only=Fals
         taken = intake.take(path, names)       # in a process of its own: no lock, no wait for another submission
     except UnreadableSubmission as exc:
         report = Report(path, ch, status=Status.UNREADABLE, detail=str(exc))
-        report.results = _zero_results(ch, str(exc), None if public_only else seed, overrides)
+        report.results = zero_results(ch, str(exc), None if public_only else seed, overrides)
         return report
     sub = taken.submission
     if not is_python(sub.language):
         detail = f"this notebook's kernel is {neutral(sub.language, 40)}, not Python"
         return Report(path, ch, status=Status.NOT_RUN, detail=detail,
-                      results=_zero_results(ch, detail, None if public_only else seed, overrides))
+                      results=zero_results(ch, detail, None if public_only else seed, overrides))
     if ch is None:
         return Report(path, None, status=Status.NOT_RUN, detail="no chapter: pass --chapter (or put the "
                       "submissions in a folder named for their chapter, such as ch05)")
@@ -83,7 +83,7 @@ def neutral_output(text: str) -> str:
     return "\n".join(neutral(line, 300) for line in str(text).splitlines()[:60])
 
 
-def _zero_results(chapter, message, seed, overrides=None):
+def zero_results(chapter, message, seed, overrides=None):
     """Every check of the chapter at its real weight, scored 0 with the same message."""
     if chapter is None:
         return []
@@ -275,7 +275,7 @@ def refuse_many(paths, out_dir, reason: str, chapter=None, seed=None, overrides=
                 path, ch = batch.paths[i], chapter_for(batch.paths[i], chapter)
                 detail = f"isolation required: {neutral(reason, 200)}"
                 report = Report(path, ch, status=Status.NOT_RUN, detail=detail,
-                                results=_zero_results(ch, detail, seed, overrides),
+                                results=zero_results(ch, detail, seed, overrides),
                                 name=batch.names[i], learner=batch.learners[i])
                 write_results(out_fd, report, visibility)
                 book.add(Record(Row.of(report), batch.id, i, settings, _content(path), False,

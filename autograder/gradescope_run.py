@@ -153,10 +153,10 @@ def isolation_test(mode: isolation.Mode) -> dict:
 
 def not_graded(config: Config, message: str, seed: int, overrides) -> dict:
     """results.json of a submission that was not graded: every check at 0, the learner's message first."""
-    from .grade import _zero_results            # every check at its weight, scored 0 (as an unreadable file)
+    from .grade import zero_results            # every check at its weight, scored 0 (as an unreadable file)
     from .report import Report, Status, Visibility, gradescope
     report = Report(Path("submission"), config.chapter, status=Status.NOT_RUN, detail="not graded")
-    report.results = _zero_results(config.chapter, message, seed, overrides)
+    report.results = zero_results(config.chapter, message, seed, overrides)
     data = gradescope(report, Visibility(config.public_visibility, config.hidden_visibility))
     data["output"] = f"{message}\n\n{data['output']}"
     return data

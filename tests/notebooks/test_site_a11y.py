@@ -60,11 +60,11 @@ def _violations(screen, axe_script, theme="light", options=None):
 
 
 def test_no_page_has_a_critical_or_serious_axe_violation_on_a_laptop(axe_script, browser):
-    assert _violations(axe_script, browser) == {}
+    assert _violations(browser, axe_script) == {}
 
 
 def test_no_page_has_a_critical_or_serious_axe_violation_on_a_phone(axe_script, phone):
-    assert _violations(axe_script, phone) == {}
+    assert _violations(phone, axe_script) == {}
 
 
 def test_no_page_has_a_critical_or_serious_colour_contrast_violation_in_dark_mode(axe_script, dark_laptop):

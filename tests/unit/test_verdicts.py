@@ -5,7 +5,7 @@ import pytest
 from autograder import exercises
 from autograder.checks import checks_for, compare, tolerances
 from autograder.runner import plan
-from autograder.grade import _zero_results
+from autograder.grade import zero_results
 from autograder.verdict import Outcome, Problem, neutral, render
 
 
@@ -103,7 +103,7 @@ def test_neutral_replaces_control_format_and_surrogate_characters():
 @pytest.mark.parametrize("chapter", [c.id for c in exercises.CHAPTERS if exercises.exercises_for(c.id)])
 @pytest.mark.parametrize("seed", [None, 0])
 def test_an_unreadable_submissions_row_has_every_check_at_its_real_weight(chapter, seed):
-    results = _zero_results(chapter, "unreadable", seed)
+    results = zero_results(chapter, "unreadable", seed)
     for ex in exercises.exercises_for(chapter):
         mine = [r for r in results if r.exercise == ex.name]
         checks = plan(ex.name, seed)
