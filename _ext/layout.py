@@ -8,6 +8,8 @@
 - The bibliography's entries (docutils citations, sphinxcontrib-bibtex's) are list items of their
   `role="list"`: docutils marks them `doc-biblioentry`, a role DPUB-ARIA 1.1 deprecated, which axe
   does not accept as a list's child (aria-required-children, critical).
+- Each section toggle of the sidebar (a `<summary>` the theme writes with only an icon inside) gets
+  a name (axe: summary-name, serious).
 - A table cell with a short text (a chapter number, a word) is marked `course-short`: course.css
   keeps every other cell readably wide on a phone (the table then scrolls), and lets these be narrow.
 - A build in which only a file in _static/ changed still copies it: Sphinx stops at "no targets are
@@ -78,6 +80,25 @@ def depart_hidden_input(self, node):
     self.body.append("</details>\n")
 
 
+def name_section_toggles(app, pagename, templatename, context, doctree):
+    """Wrap the theme's sidebar builder (set by pydata-sphinx-theme at an earlier priority): it returns
+    a BeautifulSoup tree, whose section toggles get a name here."""
+    build = context.get("generate_toctree_html")
+    if build is None:
+        return
+
+    def named(*args, **kwargs):
+        tree = build(*args, **kwargs)
+        for summary in getattr(tree, "find_all", lambda _: [])("summary"):
+            item = summary.find_parent("li")
+            link = item.find("a") if item is not None else None
+            title = link.get_text(" ", strip=True) if link is not None else "this part"
+            summary["aria-label"] = f"Show or hide the pages under {title}"
+        return tree
+
+    context["generate_toctree_html"] = named
+
+
 def setup(app):
     app.setup_extension("myst_nb")
     from myst_nb.sphinx_ import HideCodeCellNode
@@ -86,4 +107,5 @@ def setup(app):
     app.connect("config-inited", put_templates_first)
     app.connect("env-get-outdated", static_changed)
     app.connect("doctree-read", mark_short_cells)
+    app.connect("html-page-context", name_section_toggles, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
