@@ -622,7 +622,8 @@ def _focal_edges(dtype):
         ("confident right answers (the focal factor nearly 0)", d([[1, 0, 1, 0]]), d([[0.999, 0.001, 0.95, 0.2]]), {}),
         ("all negatives", d([[0, 0, 0]]), d([[0.1, 0.5, 0.9]]), {}),
         ("gamma=0 is plain binary crossentropy", d([[1, 0, 1, 0]]), d([[0.7, 0.2, 0.4, 0.9]]), {"gamma": 0.0}),
-        ("logits of ±20", d([[1, 0, 1, 0]]), d([[20.0, 20.0, -20.0, -3.0]]), {"from_logits": True}),
+        ("logits of ±20 and ±50", d([[1, 0, 1, 0, 0, 1]]), d([[20.0, 20.0, -20.0, -3.0, 50.0, -50.0]]),
+         {"from_logits": True}),
         ("class balancing with alpha=0.9", d([[1, 0], [0, 1]]), d([[0.3, 0.3], [0.8, 0.6]]),
          {"apply_class_balancing": True, "alpha": 0.9}),
         # the inputs of Keras' own unit tests (keras/src/losses/losses_test.py); the values come from Keras
