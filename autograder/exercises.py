@@ -387,7 +387,7 @@ EXERCISES: tuple[Exercise, ...] = (
              ' update_state reshape both inputs to (-1,), count a score as positive when > '
              'threshold, and assign_add the three counts; reset_state assigns 0.0 to each; '
              'result() returns keras.ops.divide_no_nan(2*tp, 2*tp + fp + fn).',
-             equals='keras.metrics.F1Score(threshold=0.5), pooled over every batch',
+             equals='keras.metrics.F1Score(threshold=0.5), pooled over every batch, without sample weights',
              reference='answer_key.custom.F1Score',
              checks='custom.f1_score_checks',
              forbidden=('keras.metrics.F1Score', 'keras.metrics.FBetaScore',

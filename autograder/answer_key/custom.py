@@ -28,15 +28,17 @@ class WeightedMSE(keras.losses.Loss):
 
 
 class F1Score(keras.metrics.F1Score):
-    """keras.metrics.F1Score(threshold=0.5) on inputs of any shape, pooled over every batch, as a scalar."""
+    """keras.metrics.F1Score(threshold=0.5) on inputs of any shape, pooled over every batch, as a scalar;
+    without sample weights."""
 
     def __init__(self, threshold=0.5, name="f1", **kwargs):
         super().__init__(threshold=threshold, name=name, **kwargs)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # sample_weight is accepted and ignored, as the exercise states: every sample counts once
         y_true = ops.reshape(ops.convert_to_tensor(y_true, "float32"), (-1, 1))
         y_pred = ops.reshape(ops.convert_to_tensor(y_pred, "float32"), (-1, 1))
-        super().update_state(y_true, y_pred, sample_weight)
+        super().update_state(y_true, y_pred)
 
     def result(self):
         return ops.reshape(super().result(), ())

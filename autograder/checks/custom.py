@@ -13,7 +13,8 @@ The references live in answer_key/custom.py; nothing here imports Keras.
 * F1Score: `values` (one batch, fresh metric), `stream` (pooled over batches),
   `reset`, `zero-division` (no positives at all), `ties` (scores exactly at the
   threshold), `flat` (labels and scores of shape (n,)), `option:threshold`, `in-model`
-  (model.evaluate, one batch).
+  (model.evaluate, one batch). `sample_weight` is accepted and ignored, as the exercise
+  states (the reference ignores it too), so no check passes weights.
 
 Every key's inputs keep the other keys' flaws from arising (no target or score at the
 threshold, no 0/0, the default penalty or threshold outside their own keys). A key that
@@ -78,7 +79,16 @@ def _mse_l1_mistakes(y_true, y_pred, kwargs):
     ]
 
 
-MSE_L1 = LossSpec(make=regression, edges=_big_errors, mistakes=_mse_l1_mistakes)
+def _mse_l1_edges(dtype):
+    """The shared large-error cases, and errors as large as 10^4, the size the exercise promises."""
+    d = lambda v: np.array(v, dtype=dtype)  # noqa: E731
+    return _big_errors(dtype) + [
+        ("errors as large as 10^4", d([[0.0, 0.0, 0.0], [5.0, -5.0, 0.0]]),
+         d([[1e4, -1e4, 2500.0], [-9995.0, 9995.0, 0.5]]), {}),
+    ]
+
+
+MSE_L1 = LossSpec(make=regression, edges=_mse_l1_edges, mistakes=_mse_l1_mistakes)
 
 
 # =========================================================================== WeightedMSE

@@ -9,8 +9,9 @@ of the weights (by the number of values without weights); every division is
 divide_no_nan (0/0 is 0.0); "none" returns the weighted values. Per-sample losses of
 shape (n,) with weights of shape (n, 1) come back from "none" as (n, 1): either (n,)
 or (n, 1) is accepted there. With (n, t) losses and (n, 1) weights,
-"mean_with_sample_weight" divides by the sum of the n weights, not of the n·t
-broadcast ones: that case is not checked (the exercise's text says so).
+"mean_with_sample_weight" divides by the sum of the n weights as passed, not of the n·t
+broadcast ones (t times the weighted average): `weight-shape` checks it, and dividing by the
+broadcast weights is a named slip there (the exercise's text states the rule).
 
 One property per key, and each key's inputs keep the others' flaws from arising:
 
@@ -103,6 +104,12 @@ def _mistakes(per_sample, sample_weight, reduction):
                 out.append((np.nan, "0/0 gave NaN: when the weights sum to 0, Keras returns 0.0 "
                                     "(keras.ops.divide_no_nan)"))
         v = np.asarray(per_sample, np.float64)
+        if r == "mean_with_sample_weight" and v.ndim == w.ndim == 2 and w.shape[-1] == 1 < v.shape[-1]:
+            with np.errstate(all="ignore"):
+                out.append(((v * w).sum() / (w.sum() * v.shape[-1]),
+                            "you divided by the sum of the weights broadcast to every step: with (n, t) losses "
+                            "and (n, 1) weights, \"mean_with_sample_weight\" divides by the sum of the n weights "
+                            "as passed, as Keras does"))
         if sorted([v.ndim, w.ndim]) == [1, 2] and (v.ndim == 1 and w.shape[-1] == 1 or
                                                    w.ndim == 1 and v.shape[-1] == 1):
             outer = v * w                               # (n,) * (n, 1) -> (n, n)
@@ -343,10 +350,9 @@ def _weight_shape_cases(rng, n, t):
     """Ranks that differ by one: Keras adds a trailing axis of size 1 to the side that lacks it."""
     v, w = _losses(rng, (n,)), _weights(rng, (n,))
     vt, wt = _losses(rng, (n, t)), _weights(rng, (n, 1))
-    keyed = [r for r in REDUCTIONS if r != "mean_with_sample_weight"]
     return (_reduction_cases(v, w[:, None], "losses of shape (n,) with weights of shape (n, 1)") +
             _reduction_cases(v[:, None], w, "losses of shape (n, 1) with weights of shape (n,)") +
-            _reduction_cases(vt, wt, "losses of shape (n, t) with weights of shape (n, 1)", reductions=keyed))
+            _reduction_cases(vt, wt, "losses of shape (n, t) with weights of shape (n, 1)"))
 
 
 def reduce_loss_checks(ex, rng, hidden):
