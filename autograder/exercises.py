@@ -54,6 +54,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("07", "07_loss_mechanics", "Loss mechanics"),
     Chapter("08", "08_custom_losses_and_metrics", "Custom losses and metrics"),
     Chapter("09", "09_diagnosing_training", "Diagnosing training"),
+    Chapter("10", "10_evaluating_and_calibrating", "Evaluating honestly and calibrating"),
 )
 
 # The sentence every chapter-02 exercise ends with, property by property.
@@ -423,6 +424,22 @@ EXERCISES: tuple[Exercise, ...] = (
                      'leakage_suspected': '`"leakage_suspected"`: `mean(V[-t:]) < 0.5 * mean(L[-t:])`',
                      'inputs': 'lists, tuples or NumPy arrays of positive numbers',
                      'strings': 'as a `str` spelled exactly as given'}),
+    Exercise('expected_calibration_error', '10', points=10,
+             hint='y = np.asarray(y_true, float).reshape(-1); p = np.asarray(y_prob, float).reshape(-1); '
+             'index = np.minimum((p * n_bins).astype(int), n_bins - 1) (so 1.0 goes in the last bin); for '
+             'each bin b with at least one sample, add (count / len(p)) * abs(y[in b].mean() - p[in b].mean()); '
+             'skip empty bins; return the sum as a float.',
+             equals='the expected calibration error of the positive-class probability: the sum over n_bins '
+             'equal-width bins [i/n_bins, (i+1)/n_bins) of the bin\'s share times |mean label - mean probability|',
+             reference='answer_key.calibration.expected_calibration_error',
+             checks='calibration.expected_calibration_error_checks',
+             states={'values': "the sum over the bins of the bin's share of the samples times "
+                               '$|\\text{mean label} - \\text{mean probability}|$',
+                     'empty-bins': 'an empty bin contributes nothing (never NaN)',
+                     'edges': 'bin $i$ holds the probabilities $p$ with $i/B \\le p < (i+1)/B$',
+                     'one': 'a probability of exactly 1.0 goes in the last bin',
+                     'n_bins': '`n_bins` sets the number of bins $B$',
+                     'inputs': '`y_prob` of shape `(n,)` or `(n, 1)` (what `model.predict` gives)'}),
 )
 
 

@@ -272,6 +272,15 @@ def _labels():
                             ((), {"class_weight": "balanced", "classes": np.unique(y), "y": y}))),)
 
 
+def _calibration():
+    """Probabilities of the positive class in every one of ten bins, labels drawn from a miscalibrated truth."""
+    rng = np.random.default_rng(22)
+    probs = np.clip(np.repeat(np.arange(10) / 10, 4) + rng.uniform(0.01, 0.09, size=40), 0, 1)
+    y_true = (rng.uniform(size=40) < probs ** 1.5).astype("float64")
+    return (Case((y_true, probs), {}, (((y_true, probs), {}), ((y_true, probs), {"n_bins": 10}),
+                                       ((), {"y_true": y_true, "y_prob": probs}))),)
+
+
 def _precision(reference, case):
     return reference(*case.args, **case.kwargs)[1]     # (threshold, precision): a grid point alone is no answer
 
@@ -301,6 +310,7 @@ SAMPLES = {
                                     answer=_precision),
     "reduce_loss": Samples(_reduction(), one_of),
     "F1Score": Samples(_confusion(column=True), one_of, inits=(((), {}), ((), {"threshold": 0.5})), answer=_stream),
+    "expected_calibration_error": Samples(_calibration(), one_of),
 }
 
 

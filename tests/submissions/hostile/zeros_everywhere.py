@@ -21,3 +21,4 @@ class F1Score(keras.metrics.Metric):
     def update_state(self, y_true, y_pred, sample_weight=None): pass
     def result(self): return ops.convert_to_tensor(0.0)
     def reset_state(self): pass
+def expected_calibration_error(y_true, y_prob, n_bins=10): return 0.0
