@@ -409,10 +409,12 @@ EXERCISES: tuple[Exercise, ...] = (
              'lists, tuples and arrays all work), n = len(L), t = max(1, n // 3). Test the five rules of '
              'the chapter in their order, with their exact thresholds (learning rate too high: a '
              'non-finite value, a later loss above L[0], or rises of more than 10% in at least (n - 1) / 3 '
-             'steps; then leakage, overfitting, underfitting), and return the first that fires, else '
+             'steps; then leakage: the mean of V over the last t epochs below half of noise_floor, whatever '
+             'the training loss; then overfitting, underfitting), and return the first that fires, else '
              '"healthy".',
              equals='the first of the five rules of chapter 09 that fires, as one of "healthy", '
-             '"underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"',
+             '"underfitting", "overfitting", "learning_rate_too_high", "leakage_suspected"; leakage is judged '
+             'against the noise floor passed as noise_floor, not against the training loss',
              reference='answer_key.diagnosis.diagnose',
              checks='diagnosis.diagnose_checks',
              states={'values': 'names its pattern, by the five rules of the section *From curves to rules*',
@@ -421,7 +423,8 @@ EXERCISES: tuple[Exercise, ...] = (
                      'overfitting': '`"overfitting"`: (`argmin(V) < n - t` and `V[-1] > 1.2 * min(V)`) or '
                                     '`V[-1] > 2 * L[-1]`',
                      'learning_rate_too_high': '`"learning_rate_too_high"`: any value of `L` or `V` not finite',
-                     'leakage_suspected': '`"leakage_suspected"`: `mean(V[-t:]) < 0.5 * mean(L[-t:])`',
+                     'leakage_suspected': '`"leakage_suspected"`: `mean(V[-t:]) < 0.5 * noise_floor`, whatever '
+                                          'the training loss',
                      'inputs': 'lists, tuples or NumPy arrays of positive numbers',
                      'strings': 'as a `str` spelled exactly as given'}),
     Exercise('expected_calibration_error', '10', points=10,

@@ -1,13 +1,14 @@
 """Checks for chapter 09's `diagnose`: naming the pattern of a training history.
 
-`diagnose(history)` reads `history["loss"]` and `history["val_loss"]` from a dict like
-`History.history` (other keys are ignored) and returns one of five strings, given by the
-first of five rules that fires, in this order (L, V the two losses as float arrays of length
-n >= 3, t = max(1, n // 3) the epochs of the last third):
+`diagnose(history, noise_floor)` reads `history["loss"]` and `history["val_loss"]` from a dict
+like `History.history` (other keys are ignored), and the lowest validation loss an honest model
+can reach (the noise floor, which the chapter measures), and returns one of five strings, given
+by the first of five rules that fires, in this order (L, V the two losses as float arrays of
+length n >= 3, t = max(1, n // 3) the epochs of the last third):
 
 1. "learning_rate_too_high": a value of L or V is not finite; or max(L[1:]) > L[0]; or
    L[i+1] > 1.1 * L[i] in at least (n - 1) / 3 of the steps;
-2. "leakage_suspected": mean(V[-t:]) < 0.5 * mean(L[-t:]);
+2. "leakage_suspected": mean(V[-t:]) < 0.5 * noise_floor (far below what honest inputs allow);
 3. "overfitting": (argmin(V) < n - t and V[-1] > 1.2 * min(V)) or V[-1] > 2 * L[-1];
 4. "underfitting": L[-1] > 0.8 * L[0];
 5. "healthy" otherwise.
@@ -32,7 +33,13 @@ The keys, one property each (hidden twins draw their histories from the same gen
 * one key per pattern ("healthy", "underfitting", "overfitting", "learning_rate_too_high",
   "leakage_suspected"): the histories of that pattern (public: plus this chapter's own runs,
   `CHAPTER_RUNS`), given as lists; the answer is read leniently (case, spaces, a string inside
-  a one-item list), so that a confusion of patterns costs the key of the pattern it is about;
+  a one-item list), so that a confusion of patterns costs the key of the pattern it is about.
+  The leakage key also holds the histories that tell the noise floor from the training loss
+  (`CHECK_OF`): honest runs with heavy dropout, whose val_loss is far below the training loss
+  but not below the floor ("healthy"), and leaked runs without dropout, whose val_loss is far
+  below the floor but not below the training loss. Every other key's histories are read the
+  same way by the old rule "val_loss below half the training loss" (`old_rule_agrees`), so that
+  judging leakage against the training loss costs the leakage key alone;
 * "inputs": extra keys, tuples, NumPy arrays, scales from 1e-3 to 1e6 and n = 3, on histories
   clear even under much wider margins (`WIDE_MARGINS`) where only their own rule fires, so that
   a solution with one wrong threshold, one missing clause or the rules in another order still
@@ -83,7 +90,8 @@ def answer_key_constant(name: str, module: str = "diagnosis"):
     raise LookupError(f"no {name} in autograder/answer_key/{module}.py")
 
 
-# rise, rise_share, start (rule 1), leak (rule 2), climb, gap (rule 3), underfit (rule 4), tail (t = n // tail)
+# rise, rise_share, start (rule 1), leak (rule 2, times the noise floor), climb, gap (rule 3), underfit (rule 4),
+# tail (t = n // tail)
 THRESHOLDS = answer_key_constant("THRESHOLDS")
 
 # Each threshold moved down and up by its margin. A clear history fires the same clauses under
@@ -110,7 +118,7 @@ def _clause_text(th=THRESHOLDS) -> dict:
     return {"nonfinite": "a value of L or V is not finite",
             "start": "max(L[1:]) > " + ("L[0]" if th["start"] == 1 else f"{th['start']:g} * L[0]"),
             "rises": f"L[i+1] > {th['rise']:g} * L[i] in at least {th['rise_share']:.3g} of the n - 1 steps",
-            "leak": f"mean(V[-t:]) < {th['leak']:g} * mean(L[-t:])",
+            "leak": f"mean(V[-t:]) < {th['leak']:g} * noise_floor",
             "climb": f"argmin(V) < n - t and V[-1] > {th['climb']:g} * min(V)",
             "gap": f"V[-1] > {th['gap']:g} * L[-1]",
             "underfit": f"L[-1] > {th['underfit']:g} * L[0]"}
@@ -124,8 +132,9 @@ def _arrays(history):
             np.asarray(history["val_loss"], dtype=np.float64).reshape(-1))
 
 
-def clauses(history, **moved) -> set[str]:
-    """The clauses that hold on `history`, each tested on its own, with thresholds `moved`."""
+def clauses(history, floor, **moved) -> set[str]:
+    """The clauses that hold on `history` with noise floor `floor`, each tested on its own, with
+    thresholds `moved`."""
     th = {**THRESHOLDS, "tail_shift": 0, **moved}
     L, V = _arrays(history)
     n = len(L)
@@ -135,7 +144,7 @@ def clauses(history, **moved) -> set[str]:
     tests = {
         "start": L[1:].max() > th["start"] * L[0],
         "rises": int(np.sum(L[1:] > th["rise"] * L[:-1])) >= th["rise_share"] * (n - 1),
-        "leak": V[-t:].mean() < th["leak"] * L[-t:].mean(),
+        "leak": V[-t:].mean() < th["leak"] * float(floor),
         "climb": int(np.argmin(V)) < n - t and V[-1] > th["climb"] * V.min(),
         "gap": V[-1] > th["gap"] * L[-1],
         "underfit": L[-1] > th["underfit"] * L[0],
@@ -143,14 +152,14 @@ def clauses(history, **moved) -> set[str]:
     return {name for name, holds in tests.items() if holds}
 
 
-def fired(history, **moved) -> set[str]:
+def fired(history, floor, **moved) -> set[str]:
     """The rules that fire on `history`, each tested on its own."""
-    held = clauses(history, **moved)
+    held = clauses(history, floor, **moved)
     return {rule for rule, names in CLAUSES.items() if held & set(names)}
 
 
-def classify(history, **moved) -> str:
-    rules = fired(history, **moved)
+def classify(history, floor, **moved) -> str:
+    rules = fired(history, floor, **moved)
     return next((name for name in ORDER if name in rules), "healthy")
 
 
@@ -160,15 +169,35 @@ def watched(answer, also=()) -> set[str]:
     return {c for rule in (*rules, *also) for c in CLAUSES[rule]}
 
 
-def is_clear(history, also=(), margins=None) -> bool:
+def is_clear(history, floor, also=(), margins=None) -> bool:
     """The clauses that decide the answer (and those of the rules in `also`) hold or fail the same way
     with every threshold moved by its margin."""
-    answer = classify(history)
+    answer = classify(history, floor)
     watch = watched(answer, also)
-    held = clauses(history) & watch
-    if not set(also) <= fired(history):
+    held = clauses(history, floor) & watch
+    if not set(also) <= fired(history, floor):
         return False
-    return all(clauses(history, **moved) & watch == held for moved in (margins or MARGINS))
+    return all(clauses(history, floor, **moved) & watch == held for moved in (margins or MARGINS))
+
+
+OLD_LEAK = 0.5     # the old rule: "leakage" when mean(V[-t:]) < 0.5 * mean(L[-t:]) (a dropout artifact)
+
+
+def old_leak(history, ratio=OLD_LEAK) -> bool:
+    """Whether the validation loss is below `ratio` times the training loss over the last third."""
+    L, V = _arrays(history)
+    t = max(1, len(L) // THRESHOLDS["tail"])
+    if not (np.isfinite(L).all() and np.isfinite(V).all()):
+        return False
+    return bool(V[-t:].mean() < ratio * L[-t:].mean())
+
+
+def old_rule_agrees(history, floor) -> bool:
+    """The old rule (validation loss against the training loss) names this history as the rules do,
+    clearly (the ratio moved by 10% either way changes nothing): such a history costs a solution that
+    judges leakage by the training loss nothing."""
+    leak = "leak" in clauses(history, floor)
+    return all(old_leak(history, r) == leak for r in (0.9 * OLD_LEAK, OLD_LEAK, 1.1 * OLD_LEAK))
 
 
 # =========================================================================== the generators
@@ -179,6 +208,7 @@ class Case:
     kind: str               # which clause or threshold it exercises, e.g. "climb", "near_gap"
     what: str               # how it looks, for messages
     history: dict
+    floor: float            # the noise floor passed with the history
     also: tuple = field(default_factory=tuple)   # later rules that fire too (the order decides)
     tip: str = ""           # for a wrong answer on a public check: the likely slip
 
@@ -186,16 +216,26 @@ class Case:
 # For each pattern, its kinds and the decisive clauses each must fire (and no others).
 KINDS = {
     "healthy": {"typical": set(), "near_leak": set(), "near_gap": set(), "near_climb": set(),
-                "near_underfit": set(), "near_start": set()},
+                "near_underfit": set(), "near_start": set(), "dropout": set()},
     "underfitting": {"flat": {"underfit"}, "near": {"underfit"}},
     "overfitting": {"climb": {"climb", "gap"}, "gap": {"gap"}, "near_climb": {"climb"},
                     "near_gap": {"gap"}, "climb_underfit": {"climb", "underfit"}},
     "learning_rate_too_high": {"nan": {"nonfinite"}, "inf": {"nonfinite"}, "explode": None,
                                "spike": {"start"}, "near_spike": {"start"},
                                "oscillate": {"rises"}, "near_oscillate": {"rises"}},
-    "leakage_suspected": {"plain": {"leak"}, "near": {"leak"}, "wobble": {"leak", "climb"}},
+    "leakage_suspected": {"plain": {"leak"}, "no_dropout": {"leak"}, "near": {"leak"},
+                          "wobble": {"leak", "climb"}},
 }
 ALSO = {"climb_underfit": ("underfitting",), "wobble": ("overfitting",)}
+# The check a kind belongs to when it is not its pattern's: an honest run with heavy dropout (val_loss
+# far below the training loss, not below the noise floor) tests the leakage rule, not the healthy one.
+CHECK_OF = {("healthy", "dropout"): "leakage_suspected"}
+# Kinds on which the old rule (val_loss against the training loss) must read otherwise than the rules.
+OLD_RULE_FAILS = {("healthy", "dropout"), ("leakage_suspected", "no_dropout")}
+
+
+def check_of(pattern, kind) -> str:
+    return CHECK_OF.get((pattern, kind), pattern)
 COUNTS = {"underfitting": {"flat": 3, "near": 1}}       # the other kinds appear once per check
 
 
@@ -223,13 +263,26 @@ def _history(L, V):
     return {"loss": [float(v) for v in L], "val_loss": [float(v) for v in V]}
 
 
+def _honest_floor(rng, V):
+    """A noise floor an honest run does not beat: a little below its lowest validation loss."""
+    V = np.asarray(V, dtype=np.float64)
+    return float(V[np.isfinite(V)].min() * rng.uniform(0.75, 0.95))
+
+
+def _tail_mean(V):
+    V = np.asarray(V, dtype=np.float64)
+    return float(V[-max(1, len(V) // THRESHOLDS["tail"]):].mean())
+
+
 def _healthy(rng, kind, scale):
     n, s = int(rng.integers(8, 61)), _scale(rng, scale)
     floor, k, ratio, bump = rng.uniform(0.15, 0.45), rng.uniform(3, 7), rng.uniform(0.75, 1.35), \
         rng.uniform(1.1, 1.4)
     what = "both losses fall and level off together"
     if kind == "near_leak":
-        ratio, what = rng.uniform(0.57, 0.65), "val_loss levels off a little below the training loss"
+        what = "val_loss levels off somewhat below the noise floor"
+    elif kind == "dropout":
+        ratio, what = rng.uniform(0.2, 0.4), "val_loss far below the training loss, as with heavy dropout"
     elif kind == "near_gap":
         ratio, what = rng.uniform(1.55, 1.72), "val_loss levels off somewhat above the training loss"
     elif kind == "near_underfit":
@@ -250,7 +303,8 @@ def _healthy(rng, kind, scale):
         what = "val_loss bottoms out early and creeps up a little"
     else:
         V = s * ratio * base * _jitter(rng, n, 0.01)
-    return Case("healthy", kind, f"{what} ({n} epochs)", _history(L, V))
+    floor = _tail_mean(V) / rng.uniform(0.57, 0.65) if kind == "near_leak" else _honest_floor(rng, V)
+    return Case("healthy", kind, f"{what} ({n} epochs)", _history(L, V), floor)
 
 
 def _flat_loss(rng, n, s, drop_to):
@@ -268,7 +322,8 @@ def _underfitting(rng, kind, scale):
     if kind == "near":                                   # loss[-1] / loss[0] just above the margin
         L[0] = L[-1] / rng.uniform(0.89, 0.91)
     V = s * rng.uniform(0.85, 1.15) * base * _jitter(rng, n, 0.004)
-    return Case("underfitting", kind, f"both losses stay flat and high ({n} epochs)", _history(L, V))
+    return Case("underfitting", kind, f"both losses stay flat and high ({n} epochs)", _history(L, V),
+                _honest_floor(rng, V))
 
 
 def _overfitting(rng, kind, scale):
@@ -278,7 +333,7 @@ def _overfitting(rng, kind, scale):
         V = s * _u_shape(rng, n, rng.uniform(0.95, 1.05), rng.uniform(0.75, 0.9), rng.uniform(1.5, 1.6))
         V *= _jitter(rng, n, 0.005)
         return Case("overfitting", kind, f"the training loss barely falls while val_loss climbs ({n} epochs)",
-                    _history(L, V), also=ALSO[kind])
+                    _history(L, V), _honest_floor(rng, V), also=ALSO[kind])
     floor = rng.uniform(0.3, 0.45) if kind == "near_climb" else rng.uniform(0.005, 0.1)
     k = rng.uniform(4, 8)
     L = s * _decay(n, floor, k) * _jitter(rng, n, 0.01)
@@ -298,7 +353,7 @@ def _overfitting(rng, kind, scale):
         V = s * (v_end + (v0 - v_end) * (fall - fall[-1]) / (1 - fall[-1]))     # ends exactly at v_end
         what = f"val_loss levels off far above the training loss ({n} epochs)"
     V *= _jitter(rng, n, 0.005)
-    return Case("overfitting", kind, what, _history(L, V))
+    return Case("overfitting", kind, what, _history(L, V), _honest_floor(rng, V))
 
 
 def _learning_rate(rng, kind, scale):
@@ -338,7 +393,7 @@ def _learning_rate(rng, kind, scale):
         L[0] = max(L[0], L[1:].max()) * rng.uniform(1.1, 1.3)
         V = s * rng.uniform(0.9, 1.2) * base * (1 - b * sign) * _jitter(rng, n, 0.005)
         what = f"the training loss goes up and down from epoch to epoch ({n} epochs)"
-    return Case("learning_rate_too_high", kind, what, _history(L, V))
+    return Case("learning_rate_too_high", kind, what, _history(L, V), _honest_floor(rng, V))
 
 
 def _leakage(rng, kind, scale):
@@ -351,12 +406,17 @@ def _leakage(rng, kind, scale):
         bottom = floor * rng.uniform(0.05, 0.12)
         V = s * _u_shape(rng, n, rng.uniform(0.2, 0.4), bottom, rng.uniform(1.5, 2.2))
         V *= _jitter(rng, n, 0.01)
-        return Case("leakage_suspected", kind, f"val_loss far below the training loss, and climbing ({n} epochs)",
-                    _history(L, V), also=ALSO[kind])
-    ratio = rng.uniform(0.1, 0.3) if kind == "plain" else rng.uniform(0.38, 0.43)
+        return Case("leakage_suspected", kind, f"val_loss far below the noise floor, and climbing ({n} epochs)",
+                    _history(L, V), _tail_mean(V) / rng.uniform(0.05, 0.3), also=ALSO[kind])
+    if kind == "no_dropout":                             # no dropout: val_loss near (above) the training loss
+        V = s * rng.uniform(1.1, 1.8) * base * _jitter(rng, n, 0.01)
+        return Case("leakage_suspected", kind, f"val_loss far below the noise floor, though above the "
+                    f"training loss ({n} epochs)", _history(L, V), _tail_mean(V) / rng.uniform(0.02, 0.2))
+    ratio = rng.uniform(0.1, 0.3) if kind == "plain" else rng.uniform(0.75, 1.3)
     V = s * ratio * base * _jitter(rng, n, 0.01)
-    return Case("leakage_suspected", kind, f"val_loss stays far below the training loss ({n} epochs)",
-                _history(L, V))
+    below = rng.uniform(0.03, 0.2) if kind == "plain" else rng.uniform(0.38, 0.43)
+    return Case("leakage_suspected", kind, f"val_loss stays far below the noise floor ({n} epochs)",
+                _history(L, V), _tail_mean(V) / below)
 
 
 GENERATORS = {"healthy": _healthy, "underfitting": _underfitting, "overfitting": _overfitting,
@@ -372,11 +432,20 @@ def generate(rng, pattern, kind, scale=None, margins=None, tries=1000) -> Case:
     """One clear history of `pattern` and `kind` (at `scale` when given): right answer, the clauses of
     its kind, and every deciding clause unchanged with any threshold moved within `margins`."""
     signature = KINDS[pattern][kind]
+    key = check_of(pattern, kind)
     for _ in range(tries):
         case = GENERATORS[pattern](rng, kind, scale)
-        if classify(case.history) != pattern or not is_clear(case.history, case.also, margins):
+        if classify(case.history, case.floor) != pattern or not is_clear(case.history, case.floor, case.also,
+                                                                          margins):
             continue
-        if signature is not None and clauses(case.history) & watched(pattern, case.also) != signature:
+        if signature is not None and clauses(case.history, case.floor) & watched(pattern, case.also) != signature:
+            continue
+        if (pattern, kind) in OLD_RULE_FAILS:            # the old rule must read it wrongly, clearly
+            if any(old_rule_agrees(case.history, case.floor) or old_leak(case.history, r) != old_leak(case.history)
+                   for r in (0.9 * OLD_LEAK, 1.1 * OLD_LEAK)):
+                continue
+        elif key not in ("leakage_suspected", "learning_rate_too_high") and \
+                not old_rule_agrees(case.history, case.floor):
             continue
         if kind == "near_oscillate" and not _rises_share(case.history) < 0.47:
             continue                                     # between the threshold (1/3) and a half
@@ -384,10 +453,17 @@ def generate(rng, pattern, kind, scale=None, margins=None, tries=1000) -> Case:
     raise RuntimeError(f"no clear {pattern} history of kind {kind} in {tries} tries")
 
 
-def pattern_cases(rng, pattern) -> list[Case]:
+def key_kinds(key) -> list[tuple[str, str]]:
+    """The (pattern, kind) pairs of one check: its pattern's own kinds, then those `CHECK_OF` gives it."""
+    own = [(key, kind) for kind in KINDS[key] if check_of(key, kind) == key]
+    return own + [pair for pair, to in CHECK_OF.items() if to == key]
+
+
+def pattern_cases(rng, key) -> list[Case]:
     """The generated cases of one pattern's check: each kind once (underfitting's: flat three times)."""
-    counts = COUNTS.get(pattern, {})
-    return [generate(rng, pattern, kind) for kind in KINDS[pattern] for _ in range(counts.get(kind, 1))]
+    counts = COUNTS.get(key, {})
+    return [generate(rng, pattern, kind) for pattern, kind in key_kinds(key)
+            for _ in range(counts.get(kind, 1) if pattern == key else 1)]
 
 
 def _short_history(rng, pattern, kind, scale) -> Case:
@@ -396,10 +472,11 @@ def _short_history(rng, pattern, kind, scale) -> Case:
     if pattern == "healthy":
         L = s * np.array([1.0, rng.uniform(0.5, 0.7), rng.uniform(0.3, 0.45)])
         V = L * rng.uniform(0.9, 1.2) * _jitter(rng, 3, 0.01)
-        return Case("healthy", "n3", "three epochs, both losses falling", _history(L, V))
+        return Case("healthy", "n3", "three epochs, both losses falling", _history(L, V), _honest_floor(rng, V))
     L = s * np.array([1.0, rng.uniform(1.6, 2.2), rng.uniform(1.55, 1.9)])
     V = L * rng.uniform(0.9, 1.2)
-    return Case("learning_rate_too_high", "n3", "three epochs, the last two above the first", _history(L, V))
+    return Case("learning_rate_too_high", "n3", "three epochs, the last two above the first", _history(L, V),
+                _honest_floor(rng, V))
 
 
 def _wide(rng, pattern, kind, scale=None, tries=1000) -> Case:
@@ -411,8 +488,10 @@ def _wide(rng, pattern, kind, scale=None, tries=1000) -> Case:
             case = _short_history(rng, pattern, kind, scale)
         else:
             case = GENERATORS[pattern](rng, kind, scale)
-        alone = pattern == "learning_rate_too_high" or fired(case.history) == ({pattern} - {"healthy"})
-        if classify(case.history) == pattern and alone and is_clear(case.history, margins=WIDE_MARGINS):
+        alone = pattern == "learning_rate_too_high" or fired(case.history, case.floor) == ({pattern} - {"healthy"})
+        if classify(case.history, case.floor) == pattern and alone and \
+                is_clear(case.history, case.floor, margins=WIDE_MARGINS) and \
+                (pattern == "learning_rate_too_high" or old_rule_agrees(case.history, case.floor)):
             return case
     raise RuntimeError(f"no widely clear {pattern} history of kind {kind} in {tries} tries")
 
@@ -433,86 +512,85 @@ def robustness_cases(rng) -> list[Case]:
          "learning_rate": [float(v) for v in 0.01 * 0.5 ** np.arange(n)],
          "val_loss": c.history["val_loss"]}
     cases.append(Case("healthy", "keys", "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate'", h,
-                      tip=KEYS_TIP))
+                      c.floor, tip=KEYS_TIP))
     c = _wide(rng, "overfitting", "climb")
     cases.append(Case("overfitting", "tuples", "given as tuples",
-                      {"loss": tuple(c.history["loss"]), "val_loss": tuple(c.history["val_loss"])}))
+                      {"loss": tuple(c.history["loss"]), "val_loss": tuple(c.history["val_loss"])}, c.floor))
     c = _wide(rng, "underfitting", "flat")
     cases.append(Case("underfitting", "arrays", "given as float32 NumPy arrays",
-                      {k: np.asarray(v, np.float32) for k, v in c.history.items()}))
+                      {k: np.asarray(v, np.float32) for k, v in c.history.items()}, c.floor))
     small = float(10 ** rng.uniform(-3, -2.5))
     c = _wide(rng, "leakage_suspected", "plain", scale=small)
-    cases.append(Case(c.pattern, "small", f"at a scale of {small:.1e}", c.history))
+    cases.append(Case(c.pattern, "small", f"at a scale of {small:.1e}", c.history, c.floor))
     big = float(10 ** rng.uniform(5.5, 6))
     c = _wide(rng, "overfitting", "climb", scale=big)
-    cases.append(Case(c.pattern, "large", f"at a scale of {big:.1e}", c.history))
+    cases.append(Case(c.pattern, "large", f"at a scale of {big:.1e}", c.history, c.floor))
     c = _wide(rng, "learning_rate_too_high", "explode", scale=float(10 ** rng.uniform(3, 5)))
     n = len(c.history["loss"])
     cases.append(Case(c.pattern, "array_keys", "as float64 arrays, with 'accuracy' and 'val_accuracy' keys",
                       {"accuracy": np.linspace(0.5, 0.9, n),
                        **{k: np.asarray(v) for k, v in c.history.items()},
-                       "val_accuracy": np.linspace(0.5, 0.8, n)}, tip=KEYS_TIP))
+                       "val_accuracy": np.linspace(0.5, 0.8, n)}, c.floor, tip=KEYS_TIP))
     for pattern in ("healthy", "learning_rate_too_high"):
         cases.append(_wide(rng, pattern, "n3"))
     return cases
 
 
-# This chapter's six runs (the `runs` dict of solutions/09_diagnosing_training.ipynb, 5 significant
-# digits; regenerate them if the chapter's training code changes):
-# (pattern, description, {key: the values separated by spaces}).
+# This chapter's seven runs (the `runs` dict of solutions/09_diagnosing_training.ipynb, 5 significant
+# digits; regenerate them if the chapter's training code changes), with the chapter's noise floor:
+# (check key, pattern, description, noise floor, {key: the values separated by spaces}).
 CHAPTER_RUNS = (
-    ('healthy', "the chapter's healthy run", {
+    ('healthy', 'healthy', "the chapter's healthy run", '0.1753', {
         'loss': (
-            '0.8925 0.66362 0.58817 0.54461 0.56752 0.49294 0.50014 0.48551 0.471 0.45048 0.42671 '
-            '0.44171 0.46458 0.38388 0.34019 0.36377 0.37917 0.33548 0.3448 0.30825 0.32096 0.31491 '
-            '0.3311 0.28269 0.30471 0.3471 0.32682 0.30967 0.29658 0.27201 0.28264 0.27432 0.26513 '
-            '0.2672 0.29117 0.25822 0.26289 0.28791 0.27038 0.26235'
+            '0.8925 0.66362 0.58817 0.54461 0.56752 0.49294 0.50014 0.48551 0.471 0.45048 0.42671 0.44171 '
+            '0.46458 0.38388 0.34019 0.36377 0.37917 0.33548 0.3448 0.30825 0.32096 0.31491 0.3311 '
+            '0.28269 0.30471 0.3471 0.32682 0.30967 0.29658 0.27201 0.28264 0.27432 0.26513 0.2672 '
+            '0.29117 0.25822 0.26289 0.28791 0.27038 0.26235'
         ),
         'val_loss': (
             '0.56286 0.46718 0.42545 0.3963 0.37867 0.36754 0.34948 0.34113 0.32523 0.30907 0.29573 '
             '0.26908 0.27665 0.24995 0.23904 0.23848 0.24095 0.23784 0.22654 0.22749 0.22831 0.2269 '
-            '0.22978 0.22171 0.22607 0.23655 0.23555 0.22994 0.2249 0.21827 0.2207 0.2225 0.2236 '
-            '0.22063 0.22798 0.22046 0.21743 0.22117 0.20033 0.21747'
+            '0.22978 0.22171 0.22607 0.23655 0.23555 0.22994 0.2249 0.21827 0.2207 0.2225 0.2236 0.22063 '
+            '0.22798 0.22046 0.21743 0.22117 0.20033 0.21747'
         ),
     }),
-    ('underfitting', "the chapter's linear model", {
+    ('underfitting', 'underfitting', "the chapter's linear model", '0.1753', {
         'loss': (
             '0.70782 0.66874 0.65952 0.65364 0.65297 0.65421 0.65158 0.65101 0.653 0.65471 0.65492 '
-            '0.65325 0.6525 0.65224 0.65317 0.65222 0.65529 0.65235 0.653 0.6513 0.65249 0.65201 '
-            '0.65169 0.65534 0.65317 0.65432 0.65401 0.65257 0.65396 0.65321 0.65227 0.65362 '
-            '0.65218 0.6521 0.65273 0.65345 0.6526 0.6533 0.65189 0.65451'
+            '0.65325 0.6525 0.65224 0.65317 0.65222 0.65529 0.65235 0.653 0.6513 0.65249 0.65201 0.65169 '
+            '0.65534 0.65317 0.65432 0.65401 0.65257 0.65396 0.65321 0.65227 0.65362 0.65218 0.6521 '
+            '0.65273 0.65345 0.6526 0.6533 0.65189 0.65451'
         ),
         'val_loss': (
-            '0.57901 0.58921 0.58982 0.58441 0.57598 0.57809 0.57614 0.57866 0.58016 0.57549 '
-            '0.57935 0.57798 0.5786 0.57434 0.57226 0.5771 0.57964 0.57758 0.58031 0.57718 0.58012 '
-            '0.58105 0.57773 0.57244 0.57244 0.58793 0.57732 0.57646 0.58047 0.57424 0.57881 0.5816 '
-            '0.57936 0.57316 0.57485 0.58084 0.57614 0.58213 0.57446 0.57608'
+            '0.57901 0.58921 0.58982 0.58441 0.57598 0.57809 0.57614 0.57866 0.58016 0.57549 0.57935 '
+            '0.57798 0.5786 0.57434 0.57226 0.5771 0.57964 0.57758 0.58031 0.57718 0.58012 0.58105 '
+            '0.57773 0.57244 0.57244 0.58793 0.57732 0.57646 0.58047 0.57424 0.57881 0.5816 0.57936 '
+            '0.57316 0.57485 0.58084 0.57614 0.58213 0.57446 0.57608'
         ),
     }),
-    ('overfitting', "the chapter's overfitting run", {
+    ('overfitting', 'overfitting', "the chapter's overfitting run", '0.1753', {
         'loss': (
-            '0.76212 0.72324 0.53576 0.49937 0.50934 0.44647 0.39106 0.38186 0.37964 0.35506 '
-            '0.32624 0.31685 0.31685 0.3042 0.28343 0.27199 0.27023 0.26338 0.2502 0.24075 0.23589 '
-            '0.22857 0.21933 0.21286 0.20709 0.19873 0.19068 0.18544 0.17881 0.1704 0.16473 0.15988 '
-            '0.15246 0.14578 0.1411 0.13468 0.128 0.12299 0.11733 0.11152 0.10633 0.10097 0.096104 '
-            '0.09089 0.085914 0.081619 0.076717 0.072552 0.068344 0.064269 0.060685 0.056865 '
-            '0.053483 0.050063 0.04697 0.043866 0.041005 0.038367 0.035817 0.033427 0.031002 '
-            '0.028793 0.026661 0.024497 0.022622 0.020767 0.019094 0.01749 0.016021 0.014619 '
-            '0.013357 0.012192 0.011139 0.01017 0.0092816 0.0084939 0.007788 0.0071348 0.006567 '
-            '0.0060729'
+            '0.76212 0.72324 0.53576 0.49937 0.50934 0.44647 0.39106 0.38186 0.37964 0.35506 0.32624 '
+            '0.31685 0.31685 0.3042 0.28343 0.27199 0.27023 0.26338 0.2502 0.24075 0.23589 0.22857 '
+            '0.21933 0.21286 0.20709 0.19873 0.19068 0.18544 0.17881 0.1704 0.16473 0.15988 0.15246 '
+            '0.14578 0.1411 0.13468 0.128 0.12299 0.11733 0.11152 0.10633 0.10097 0.096104 0.09089 '
+            '0.085914 0.081619 0.076717 0.072552 0.068344 0.064269 0.060685 0.056865 0.053483 0.050063 '
+            '0.04697 0.043866 0.041005 0.038367 0.035817 0.033427 0.031002 0.028793 0.026661 0.024497 '
+            '0.022622 0.020767 0.019094 0.01749 0.016021 0.014619 0.013357 0.012192 0.011139 0.01017 '
+            '0.0092816 0.0084939 0.007788 0.0071348 0.006567 0.0060729'
         ),
         'val_loss': (
-            '0.70067 0.51157 0.47524 0.48819 0.42737 0.37642 0.37368 0.37786 0.35909 0.33912 '
-            '0.34226 0.35651 0.356 0.34367 0.3388 0.34467 0.34812 0.34603 0.34809 0.35599 0.36053 '
-            '0.35877 0.35583 0.3544 0.35357 0.35536 0.36104 0.3664 0.36864 0.37056 0.37375 0.37747 '
-            '0.38279 0.38794 0.38944 0.38957 0.39272 0.39879 0.40587 0.41028 0.41078 0.41194 0.4179 '
-            '0.42741 0.43358 0.43217 0.43055 0.43512 0.44522 0.45164 0.45009 0.44946 0.45488 '
-            '0.46123 0.46295 0.46609 0.47232 0.47452 0.47685 0.48253 0.48509 0.48381 0.48817 '
-            '0.49465 0.4954 0.49842 0.50463 0.50562 0.51021 0.51487 0.51723 0.52254 0.52338 0.52846 '
-            '0.53135 0.53093 0.5372 0.53746 0.54549 0.54005'
+            '0.70067 0.51157 0.47524 0.48819 0.42737 0.37642 0.37368 0.37786 0.35909 0.33912 0.34226 '
+            '0.35651 0.356 0.34367 0.3388 0.34467 0.34812 0.34603 0.34809 0.35599 0.36053 0.35877 0.35583 '
+            '0.3544 0.35357 0.35536 0.36104 0.3664 0.36864 0.37056 0.37375 0.37747 0.38279 0.38794 '
+            '0.38944 0.38957 0.39272 0.39879 0.40587 0.41028 0.41078 0.41194 0.4179 0.42741 0.43358 '
+            '0.43217 0.43055 0.43512 0.44522 0.45164 0.45009 0.44946 0.45488 0.46123 0.46295 0.46609 '
+            '0.47232 0.47452 0.47685 0.48253 0.48509 0.48381 0.48817 0.49465 0.4954 0.49842 0.50463 '
+            '0.50562 0.51021 0.51487 0.51723 0.52254 0.52338 0.52846 0.53135 0.53093 0.5372 0.53746 '
+            '0.54549 0.54005'
         ),
     }),
-    ('learning_rate_too_high', "the chapter's run at learning rate 1.5", {
+    ('learning_rate_too_high', 'learning_rate_too_high', "the chapter's run at learning rate 1.5", '0.1753', {
         'loss': (
             '0.91305 40.525 6449.9 3.3239e+05 1.4161e+17 inf nan nan nan nan nan nan'
         ),
@@ -520,7 +598,7 @@ CHAPTER_RUNS = (
             '42.871 8807.4 2.6401e+05 9.2658e+16 inf nan nan nan nan nan nan nan'
         ),
     }),
-    ('learning_rate_too_high', "the chapter's run at learning rate 0.3 with momentum", {
+    ('learning_rate_too_high', 'learning_rate_too_high', "the chapter's run at learning rate 0.3 with momentum", '0.1753', {
         'loss': (
             '0.91305 1.3311 0.7635 0.93429 0.67421 0.66861 0.79834 0.72424 0.59326 0.60208 0.53801 '
             '0.41881 0.56521 0.50427 0.48771 0.5546 0.35326 0.41068 0.34867 0.31921 0.35665 0.29076 '
@@ -530,34 +608,50 @@ CHAPTER_RUNS = (
         'val_loss': (
             '1.4403 0.61923 0.76234 0.55667 0.61424 0.77642 0.69288 0.52291 0.49344 0.42634 0.39395 '
             '0.5681 0.43746 0.42226 0.55999 0.2823 0.31241 0.32601 0.29853 0.26416 0.25795 0.31497 '
-            '0.29758 0.23865 0.26775 0.23818 0.24274 0.25526 0.26442 0.25682 0.25847 0.23794 '
-            '0.22514 0.24471 0.24282 0.23516 0.23545 0.23062 0.23227 0.23123'
+            '0.29758 0.23865 0.26775 0.23818 0.24274 0.25526 0.26442 0.25682 0.25847 0.23794 0.22514 '
+            '0.24471 0.24282 0.23516 0.23545 0.23062 0.23227 0.23123'
         ),
     }),
-    ('leakage_suspected', "the chapter's run with a leaked column", {
+    ('leakage_suspected', 'leakage_suspected', "the chapter's run with a leaked column, without dropout", '0.1753', {
         'loss': (
-            '0.79892 0.45123 0.26629 0.21007 0.16839 0.12902 0.12522 0.091523 0.1231 0.10691 '
-            '0.08922 0.091281 0.085936 0.077962 0.063926 0.084418 0.083723 0.08036 0.091962 '
-            '0.069737 0.062825 0.079623 0.053801 0.075842 0.057603 0.076399 0.065779 0.068005 '
-            '0.067289 0.069977 0.066212 0.064587 0.072356 0.05022 0.066901 0.061876 0.051477 '
-            '0.054434 0.059402 0.046033'
+            '0.45482 0.15278 0.060582 0.031749 0.022675 0.014278 0.012149 0.0090708 0.0084309 0.006926 '
+            '0.006374 0.0061907 0.0059214 0.0057163 0.0052168 0.005055 0.0047138 0.0046142 0.0040796 '
+            '0.0039821 0.0039056 0.0043629 0.0043364 0.0038185 0.0035382 0.0036336 0.0034464 0.003449 '
+            '0.003371 0.0031825 0.0038556 0.0037022 0.0030134 0.0029406 0.002848 0.0028146 0.0026581 '
+            '0.0027512 0.00289 0.0033426'
         ),
         'val_loss': (
-            '0.36216 0.16154 0.082988 0.057346 0.039959 0.029786 0.027679 0.026672 0.020136 '
-            '0.030012 0.016581 0.010273 0.016876 0.015856 0.016341 0.01347 0.0093681 0.026077 '
-            '0.01032 0.0088181 0.015555 0.011699 0.0096264 0.013468 0.012234 0.012814 0.0075104 '
-            '0.01598 0.0075156 0.021404 0.0082464 0.0095435 0.025418 0.0089838 0.011909 0.01974 '
-            '0.015986 0.029297 0.0072465 0.019347'
+            '0.16459 0.076215 0.040703 0.029316 0.018141 0.017552 0.013276 0.012076 0.010892 0.0094436 '
+            '0.009449 0.0086065 0.0083828 0.007533 0.0075078 0.0072599 0.0067467 0.0066079 0.0065442 '
+            '0.0061776 0.0064375 0.0069477 0.0063682 0.0061611 0.0054328 0.0066117 0.005218 0.0053998 '
+            '0.0052216 0.0050355 0.0062257 0.004863 0.0049499 0.0049496 0.0047505 0.0045943 0.0045816 '
+            '0.004855 0.0046871 0.0058864'
+        ),
+    }),
+    ('leakage_suspected', 'healthy', "the chapter's honest run with dropout 0.7", '0.1753', {
+        'loss': (
+            '1.1041 0.74157 0.65548 0.58219 0.58666 0.55429 0.53898 0.55455 0.52965 0.55953 0.45152 '
+            '0.48189 0.49816 0.47173 0.5092 0.48414 0.4838 0.4207 0.42585 0.41395 0.38049 0.35206 0.37196 '
+            '0.33956 0.35648 0.37057 0.33243 0.29868 0.36775 0.35947 0.34316 0.34727 0.34128 0.32697 '
+            '0.35028 0.33205 0.34339 0.32194 0.28508 0.32139'
+        ),
+        'val_loss': (
+            '0.51873 0.46358 0.48037 0.43254 0.42262 0.40751 0.39336 0.38693 0.37957 0.36853 0.3274 '
+            '0.32582 0.32848 0.30416 0.35396 0.30163 0.27988 0.27299 0.27247 0.2482 0.2458 0.24853 '
+            '0.24658 0.23449 0.2325 0.24119 0.24036 0.22902 0.23095 0.25441 0.22939 0.22012 0.22076 '
+            '0.22123 0.21187 0.21449 0.25997 0.22085 0.20614 0.23406'
         ),
     }),
 )
 
-def chapter_cases(pattern) -> list[Case]:
+
+def chapter_cases(key) -> list[Case]:
+    """This chapter's runs that the check `key` holds (the heavy-dropout run goes to the leakage check)."""
     out = []
-    for name, what, runs in CHAPTER_RUNS:
-        if name == pattern:
+    for check, name, what, floor, runs in CHAPTER_RUNS:
+        if check == key:
             history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
-            out.append(Case(name, "chapter", what, history))
+            out.append(Case(name, "chapter", what, history, float(floor)))
     return out
 
 
@@ -567,7 +661,9 @@ def chapter_cases(pattern) -> list[Case]:
 # hidden checks' messages name the kind of history that failed with these.
 KIND_TEXT = {
     ("healthy", "typical"): "both losses fall and level off together",
-    ("healthy", "near_leak"): "val_loss levels off a little below the training loss",
+    ("healthy", "near_leak"): "val_loss levels off somewhat below the noise floor",
+    ("healthy", "dropout"): "val_loss far below the training loss but not below the noise floor, "
+                            "as with heavy dropout",
     ("healthy", "near_gap"): "val_loss levels off somewhat above the training loss",
     ("healthy", "near_climb"): "val_loss bottoms out early and creeps up a little",
     ("healthy", "near_underfit"): "the training loss falls by about a third",
@@ -589,9 +685,10 @@ KIND_TEXT = {
     ("learning_rate_too_high", "oscillate"): "the training loss goes up and down from epoch to epoch",
     ("learning_rate_too_high", "near_oscillate"): "the training loss bounces in its later epochs",
     ("learning_rate_too_high", "n3"): "three epochs, the last two above the first",
-    ("leakage_suspected", "plain"): "val_loss stays far below the training loss",
-    ("leakage_suspected", "near"): "val_loss stays well below half the training loss",
-    ("leakage_suspected", "wobble"): "val_loss far below the training loss, and climbing",
+    ("leakage_suspected", "plain"): "val_loss stays far below the noise floor",
+    ("leakage_suspected", "near"): "val_loss stays a little below half the noise floor",
+    ("leakage_suspected", "no_dropout"): "val_loss far below the noise floor, though above the training loss",
+    ("leakage_suspected", "wobble"): "val_loss far below the noise floor, and climbing",
     # the inputs check's kinds
     ("healthy", "keys"): "with extra keys 'mae', 'val_mae' (climbing) and 'learning_rate'",
     ("overfitting", "tuples"): "given as tuples",
@@ -622,7 +719,8 @@ def _view(values) -> str:
 def where_of(case: Case, i: int, count: int) -> str:
     """The exact history (public checks only)."""
     L, V = _arrays(case.history)
-    return f"history {i} of {count}, {case.what}: loss {_view(L)}, val_loss {_view(V)}"
+    return (f"history {i} of {count}, {case.what}: loss {_view(L)}, val_loss {_view(V)}, "
+            f"noise_floor {case.floor:.3g}")
 
 
 # =========================================================================== explaining a wrong answer
@@ -630,7 +728,7 @@ def where_of(case: Case, i: int, count: int) -> str:
 ANSWERS = ", ".join(repr(p) for p in PATTERNS)
 
 
-def explain(history, rule) -> str:
+def explain(history, floor, rule) -> str:
     """Rule `rule` on this history, with its numbers: why it fires or not (public messages only)."""
     th = THRESHOLDS
     L, V = _arrays(history)
@@ -638,15 +736,15 @@ def explain(history, rule) -> str:
     if not (np.isfinite(L).all() and np.isfinite(V).all()):
         return "a loss value is nan or inf, so rule 1 fires" if rule == "learning_rate_too_high" else \
             "a loss value is nan or inf, and rule 1 comes first"
-    fires = rule in fired(history)
+    fires = rule in fired(history, floor)
     if rule == "learning_rate_too_high":
         rises = int(np.sum(L[1:] > th["rise"] * L[:-1]))
         text = (f"max(loss[1:]) is {L[1:].max() / L[0]:.2f} times loss[0] (rule 1 needs more than "
                 f"{th['start']:g}), and the loss rises by more than {th['rise'] - 1:.0%} in {rises} of {n - 1} "
                 f"steps (rule 1 needs at least {th['rise_share']:.3g} of them)")
     elif rule == "leakage_suspected":
-        text = (f"over the last {t} epochs mean(val_loss) is {V[-t:].mean() / L[-t:].mean():.2f} times "
-                f"mean(loss) (rule 2 needs less than {th['leak']:g})")
+        text = (f"over the last {t} epochs mean(val_loss) is {V[-t:].mean() / floor:.2f} times "
+                f"noise_floor (rule 2 needs less than {th['leak']:g}; it does not look at the training loss)")
     elif rule == "overfitting":
         text = (f"val_loss is lowest at index {int(np.argmin(V))} (n - t = {n - t}) and ends "
                 f"{V[-1] / V.min():.2f} times that minimum (rule 3 needs an index below n - t and more than "
@@ -661,7 +759,11 @@ def confusion(case: Case, answer: str) -> str:
     """The slip a wrong answer (one of the five) looks like, in the grader's words: no number of the history."""
     if case.tip:
         return case.tip
-    expected, rules = case.pattern, fired(case.history)
+    if (case.pattern, case.kind) == ("healthy", "dropout") and answer == "leakage_suspected":
+        return DROPOUT_TIP
+    if (case.pattern, case.kind) == ("leakage_suspected", "no_dropout"):
+        return NO_DROPOUT_TIP
+    expected, rules = case.pattern, fired(case.history, case.floor)
     first = RULE_NUMBER.get(expected, 5)
     if answer != "healthy" and answer in rules and first < RULE_NUMBER[answer]:
         return (f"the {answer} rule (rule {RULE_NUMBER[answer]}) was tested before the {expected} rule "
@@ -671,10 +773,18 @@ def confusion(case: Case, answer: str) -> str:
             and expected == "healthy" else ""
         return f"the {answer} rule fired where it does not hold{near}: check its thresholds and comparisons"
     if expected != "healthy":
-        held = [CLAUSE_TEXT[c] for c in CLAUSES[expected] if c in clauses(case.history)]
+        held = [CLAUSE_TEXT[c] for c in CLAUSES[expected] if c in clauses(case.history, case.floor)]
         return (f"the {expected} rule did not fire, though " + " and ".join(held) + " here"
                 if held else f"the {expected} rule did not fire")
     return ""
+
+
+DROPOUT_TIP = ("leakage was judged against the training loss: here val_loss is far below the training loss "
+               "but not below the noise floor, which is what dropout alone does; rule 2 compares val_loss "
+               "with noise_floor")
+NO_DROPOUT_TIP = ("leakage was not judged against the noise floor: here val_loss is far below noise_floor, "
+                  "though not below the training loss (a leaked model without dropout); rule 2 compares "
+                  "val_loss with noise_floor, not with the training loss")
 
 
 def read_answer(got):
@@ -716,8 +826,8 @@ def judge_pattern(case: Case, got, kind, where, hidden) -> Outcome:
         return PASSED
     advice = ""
     if not hidden:
-        reasons = [explain(case.history, answer)] if answer != "healthy" else []
-        reasons.append(explain(case.history, case.pattern) if case.pattern != "healthy" else
+        reasons = [explain(case.history, case.floor, answer)] if answer != "healthy" else []
+        reasons.append(explain(case.history, case.floor, case.pattern) if case.pattern != "healthy" else
                        "no rule fires, so the answer is 'healthy'")
         advice = "; ".join(reasons)
     return Outcome(False, Problem.VALUES, kind=kind, where=where, expected=case.pattern, got=got,
@@ -748,7 +858,7 @@ def _run(cases: list[Case], judge):
             i, case = item
             kind, where = kind_of(case), where_of(case, i, len(cases))
             try:
-                expected, got = ctx.both("value", args=[case.history])
+                expected, got = ctx.both("value", args=[case.history, case.floor])
             except FatalProbeError:
                 raise
             except ProbeError as exc:
@@ -779,7 +889,8 @@ TITLES = {
     "underfitting": "recognises underfitting",
     "overfitting": "recognises overfitting (a climbing val_loss, or a large gap)",
     "learning_rate_too_high": "recognises a too-high learning rate (nan/inf, above the start, bouncing)",
-    "leakage_suspected": "recognises suspected leakage (val_loss far below the training loss)",
+    "leakage_suspected": "recognises suspected leakage: val_loss far below the noise floor (not the "
+                         "training loss)",
     "inputs": "reads only loss and val_loss; lists, tuples, arrays; any scale; 3 epochs",
     "strings": "returns exactly one of the five strings",
 }

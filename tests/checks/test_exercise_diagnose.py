@@ -1,5 +1,10 @@
 """diagnose (chapter 09): naming the pattern of a training history by five ordered rules.
 
+Leakage is judged against the noise floor passed in (`diagnose(history, noise_floor)`), not
+against the training loss: a solution that keeps the old rule (validation loss below half the
+training loss) loses the leakage key alone, since dropout alone puts the validation loss below the
+training loss, and a leaked model without dropout has it above.
+
 The reference scores full marks, public and hidden, on many seeds, and so does a solution
 written from the hint; every generated history lands clearly inside its rule (moving any
 threshold by its margin changes nothing) and carries the clauses its kind is meant to test;
@@ -47,8 +52,8 @@ def failing(results):
 
 def with_rules(**moved):
     """A solution that applies the five rules with some thresholds moved."""
-    def solution(history):
-        return d.classify(history, **moved)
+    def solution(history, noise_floor):
+        return d.classify(history, noise_floor, **moved)
     return solution
 
 
@@ -73,9 +78,22 @@ def test_the_reference_scores_full_marks_on_many_seeds(seed):
 
 
 def test_the_reference_names_the_chapters_runs():
-    for pattern, _, runs in d.CHAPTER_RUNS:
+    for _, pattern, _, floor, runs in d.CHAPTER_RUNS:
         history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
-        assert reference(history) == pattern
+        assert reference(history, float(floor)) == pattern
+
+
+def test_the_chapters_runs_show_both_sides_of_the_old_rule():
+    """The leaked run without dropout has its validation loss above its training loss, the honest run
+    with heavy dropout below it: the old rule misreads the leak; the noise floor reads both."""
+    runs = {what: ({k: [float(v) for v in text.split()] for k, text in r.items()}, float(floor), pattern)
+            for _, pattern, what, floor, r in d.CHAPTER_RUNS}
+    leak, floor, _ = runs["the chapter's run with a leaked column, without dropout"]
+    L, V, n, t = rule_values(leak)
+    assert V[-t:].mean() > L[-t:].mean() and V[-t:].mean() < 0.1 * floor
+    drop, floor, pattern = runs["the chapter's honest run with dropout 0.7"]
+    L, V, n, t = rule_values(drop)
+    assert V[-t:].mean() < 0.8 * L[-t:].mean() and V[-t:].mean() > floor and pattern == H
 
 
 # --------------------------------------------------------------------------- the thresholds, written once
@@ -94,7 +112,7 @@ def _rules_text(th):
     """The rules' expressions as the chapter writes them, from the thresholds."""
     def num(v):
         return f"{v:g}"
-    return [f"L[i+1] > {num(th['rise'])} * L[i]", f"mean(V[-t:]) < {num(th['leak'])} * mean(L[-t:])",
+    return [f"L[i+1] > {num(th['rise'])} * L[i]", f"mean(V[-t:]) < {num(th['leak'])} * noise_floor",
             f"V[-1] > {num(th['climb'])} * min(V)", f"V[-1] > {num(th['gap'])} * L[-1]",
             f"L[-1] > {num(th['underfit'])} * L[0]",
             "max(L[1:]) > L[0]" if th["start"] == 1 else f"max(L[1:]) > {num(th['start'])} * L[0]"]
@@ -106,6 +124,8 @@ def test_the_chapter_states_the_answer_keys_thresholds():
     rules = next(t for t in texts if t.startswith("## From curves to rules"))
     exercise = next(t for t in texts if "### Exercise 9.1: diagnose" in t)
     solution = next(t for t in texts if t.startswith("def diagnose("))
+    assert solution.startswith("def diagnose(history, noise_floor):")
+    assert not any("* mean(L[-t:])" in t or "* L[-t:].mean()" in t for t in (rules, exercise, solution))
     th = d.THRESHOLDS
     for text in (rules, exercise):
         for expression in _rules_text(th):
@@ -113,7 +133,7 @@ def test_the_chapter_states_the_answer_keys_thresholds():
         assert round(th["rise_share"] * 3) == 1 and ("(n-1)/3" in text or "(n-1)/3" in text.replace(" ", ""))
         assert th["tail"] == 3 and "n/3" in text.replace(" ", "")
     for expression in _rules_text(th):
-        assert expression.replace("mean(V[-t:])", "V[-t:].mean()").replace("mean(L[-t:])", "L[-t:].mean()") \
+        assert expression.replace("mean(V[-t:])", "V[-t:].mean()") \
             .replace("min(V)", "V.min()").replace("L[i+1]", "L[1:]").replace("* L[i]", "* L[:-1]") \
             .replace("max(L[1:])", "L[1:].max()") in solution, expression
 
@@ -125,12 +145,13 @@ def test_the_hint_states_the_answer_keys_thresholds():
     assert "(n - 1) / 3" in hint and th["rise_share"] == 1 / 3
     assert "t = max(1, n // 3)" in hint and th["tail"] == 3
     assert "a later loss above L[0]" in hint and th["start"] == 1.0
+    assert "below half of noise_floor" in hint and th["leak"] == 0.5
     numbers = {float(x.rstrip("%")) / (100 if x.endswith("%") else 1) for x in re.findall(r"\d+(?:\.\d+)?%?", hint)}
     assert numbers <= {0.1, 1.0, 3.0, 0.0}, numbers                        # no other threshold in the hint
 
 
 def test_a_solution_written_from_the_chapters_rules_scores_full_marks():
-    def from_hint(history):
+    def from_hint(history, noise_floor):
         L = np.asarray(history["loss"], dtype=float)
         V = np.asarray(history["val_loss"], dtype=float)
         n = len(L)
@@ -139,7 +160,7 @@ def test_a_solution_written_from_the_chapters_rules_scores_full_marks():
             return "learning_rate_too_high"
         if L[1:].max() > L[0] or np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3:
             return "learning_rate_too_high"
-        if V[-t:].mean() < 0.5 * L[-t:].mean():
+        if V[-t:].mean() < 0.5 * noise_floor:
             return "leakage_suspected"
         if (np.argmin(V) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
             return "overfitting"
@@ -153,11 +174,12 @@ def test_a_solution_written_from_the_chapters_rules_scores_full_marks():
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(min_value=1e-3, max_value=1e3), min_size=6, max_size=60).flatmap(
     lambda loss: st.tuples(st.just(loss), st.lists(st.floats(min_value=1e-3, max_value=1e3),
-                                                   min_size=len(loss), max_size=len(loss)))))
-def test_the_reference_agrees_with_the_rules_clause_by_clause(pair):
+                                                   min_size=len(loss), max_size=len(loss)))),
+       st.floats(min_value=1e-3, max_value=1e3))
+def test_the_reference_agrees_with_the_rules_clause_by_clause(pair, floor):
     loss, val_loss = pair
     history = {"loss": loss, "val_loss": val_loss}
-    assert reference(history) == d.classify(history)
+    assert reference(history, floor) == d.classify(history, floor)
 
 
 # --------------------------------------------------------------------------- the generated histories
@@ -170,13 +192,18 @@ def test_every_generated_history_lands_clearly_inside_its_rule(pattern, kind):
     signature = d.KINDS[pattern][kind]
     for seed in range(30):
         case = d.generate(np.random.default_rng(seed), pattern, kind)
-        assert reference(case.history) == pattern
-        assert d.is_clear(case.history, case.also)
+        assert reference(case.history, case.floor) == pattern
+        assert d.is_clear(case.history, case.floor, case.also)
         for moved in d.MARGINS:                                       # the margins, one by one
-            assert d.classify(case.history, **moved) == pattern, (seed, moved)
-            assert set(case.also) <= d.fired(case.history, **moved)
+            assert d.classify(case.history, case.floor, **moved) == pattern, (seed, moved)
+            assert set(case.also) <= d.fired(case.history, case.floor, **moved)
         if signature is not None:
-            assert d.clauses(case.history) & d.watched(pattern, case.also) == signature
+            assert d.clauses(case.history, case.floor) & d.watched(pattern, case.also) == signature
+        key = d.check_of(pattern, kind)                               # the old rule reads it right or
+        if (pattern, kind) in d.OLD_RULE_FAILS:                       # clearly wrong, by its key
+            assert not d.old_rule_agrees(case.history, case.floor) and key == LK
+        elif key not in (LK, LR):
+            assert d.old_rule_agrees(case.history, case.floor)
 
 
 def test_the_kinds_test_the_clauses_they_are_named_after():
@@ -190,10 +217,18 @@ def test_the_kinds_test_the_clauses_they_are_named_after():
         assert 2.2 < V[-1] / L[-1] < 2.7 and not (np.argmin(V) < n - t and V[-1] > 1.12 * V.min())
         L, V, n, t = rule_values(d.generate(rng, "overfitting", "near_climb").history)
         assert np.argmin(V) < n - t and 1.28 < V[-1] / V.min() < 1.5 and V[-1] < 1.8 * L[-1]
-        L, V, n, t = rule_values(d.generate(rng, "healthy", "near_leak").history)
-        assert 0.55 < V[-t:].mean() / L[-t:].mean() < 0.7
-        L, V, n, t = rule_values(d.generate(rng, "leakage_suspected", "near").history)
-        assert 0.3 < V[-t:].mean() / L[-t:].mean() < 0.45
+        case = d.generate(rng, "healthy", "near_leak")
+        L, V, n, t = rule_values(case.history)
+        assert 0.55 < V[-t:].mean() / case.floor < 0.7 and V[-t:].mean() > 0.55 * L[-t:].mean()
+        case = d.generate(rng, "leakage_suspected", "near")
+        L, V, n, t = rule_values(case.history)
+        assert 0.3 < V[-t:].mean() / case.floor < 0.45
+        case = d.generate(rng, "healthy", "dropout")                 # val far below train, above the floor
+        L, V, n, t = rule_values(case.history)
+        assert V[-t:].mean() < 0.45 * L[-t:].mean() and V[-t:].mean() > case.floor
+        case = d.generate(rng, "leakage_suspected", "no_dropout")    # val above train, far below the floor
+        L, V, n, t = rule_values(case.history)
+        assert V[-t:].mean() > L[-t:].mean() and V[-t:].mean() < 0.45 * case.floor
         L, _, n, _ = rule_values(d.generate(rng, "learning_rate_too_high", "near_oscillate").history)
         assert L[1:].max() < 0.97 * L[0] and 0.37 <= np.sum(L[1:] > 1.1 * L[:-1]) / (n - 1) < 0.5
         L, V, n, _ = rule_values(d.generate(rng, "learning_rate_too_high", "nan").history)
@@ -206,27 +241,27 @@ def test_the_overlap_cases_fire_two_rules_and_the_order_decides():
                                  ("leakage_suspected", "wobble", "overfitting")]:
         for _ in range(10):
             case = d.generate(rng, pattern, kind)
-            assert d.fired(case.history) == {pattern, other}
-            assert reference(case.history) == pattern
+            assert d.fired(case.history, case.floor) == {pattern, other}
+            assert reference(case.history, case.floor) == pattern
 
 
 def test_the_robustness_histories_are_clear_even_with_wide_margins():
     for seed in range(15):
         for case in d.robustness_cases(np.random.default_rng(seed)):
-            assert reference(case.history) == case.pattern
-            assert all(d.classify(case.history, **m) == case.pattern for m in d.WIDE_MARGINS)
+            assert reference(case.history, case.floor) == case.pattern
+            assert all(d.classify(case.history, case.floor, **m) == case.pattern for m in d.WIDE_MARGINS)
+            assert case.pattern == LR or d.old_rule_agrees(case.history, case.floor)
 
 
 def test_the_chapter_runs_show_their_pattern_clearly():
     found = {}
-    for pattern, what, runs in d.CHAPTER_RUNS:
-        case = d.chapter_cases(pattern)[0] if pattern != "learning_rate_too_high" else None
+    for key, pattern, what, floor, runs in d.CHAPTER_RUNS:
         history = {k: [float(v) for v in text.split()] for k, text in runs.items()}
-        assert reference(history) == pattern and d.is_clear(history), what
+        assert reference(history, float(floor)) == pattern and d.is_clear(history, float(floor)), what
+        assert what in [c.what for c in d.chapter_cases(key)]
+        assert key == LK or d.old_rule_agrees(history, float(floor)) or pattern == LR, what
         found[what] = pattern
-        assert case is None or case.pattern == pattern
-    assert sorted(found.values()) == sorted(["healthy", "underfitting", "overfitting", "learning_rate_too_high",
-                                             "learning_rate_too_high", "leakage_suspected"])
+    assert sorted(found.values()) == sorted([H, U, O, LR, LR, LK, H])
 
 
 def test_moving_any_threshold_within_its_margin_still_scores_full_marks():
@@ -236,16 +271,16 @@ def test_moving_any_threshold_within_its_margin_still_scores_full_marks():
 
 # --------------------------------------------------------------------------- mistakes cost only their checks
 
-def overfitting_before_leakage(history):
-    rules = d.fired(history)
+def overfitting_before_leakage(history, noise_floor):
+    rules = d.fired(history, noise_floor)
     for name in ("learning_rate_too_high", "overfitting", "leakage_suspected", "underfitting"):
         if name in rules:
             return name
     return "healthy"
 
 
-def underfitting_before_overfitting(history):
-    rules = d.fired(history)
+def underfitting_before_overfitting(history, noise_floor):
+    rules = d.fired(history, noise_floor)
     for name in ("learning_rate_too_high", "leakage_suspected", "underfitting", "overfitting"):
         if name in rules:
             return name
@@ -254,18 +289,20 @@ def underfitting_before_overfitting(history):
 
 def without(*names):
     """The rules with some clauses left out (and nan/inf not treated specially if 'nonfinite' is)."""
-    def solution(history):
+    def solution(history, noise_floor):
         L, V, n, t = rule_values(history)
         with np.errstate(invalid="ignore"):
             if "nonfinite" not in names and not (np.isfinite(L).all() and np.isfinite(V).all()):
                 return "learning_rate_too_high"
             tests = {"start": L[1:].max() > L[0], "final": L[-1] > L[0],
                      "rises": np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3,
-                     "leak": V[-t:].mean() < 0.5 * L[-t:].mean(),
+                     "leak": V[-t:].mean() < 0.5 * noise_floor,
+                     "old_leak": V[-t:].mean() < 0.5 * L[-t:].mean(),
                      "climb": np.argmin(V) < n - t and V[-1] > 1.2 * V.min(), "gap": V[-1] > 2 * L[-1],
                      "underfit": L[-1] > 0.8 * L[0]}
         held = {k for k, v in tests.items() if v and k not in names}
-        for name, parts in [("learning_rate_too_high", {"start", "final", "rises"}), ("leakage_suspected", {"leak"}),
+        leak = {"old_leak"} if "leak" in names else {"leak"}            # without("leak"): the old rule
+        for name, parts in [("learning_rate_too_high", {"start", "final", "rises"}), ("leakage_suspected", leak),
                             ("overfitting", {"climb", "gap"}), ("underfitting", {"underfit"})]:
             if held & parts:
                 return name
@@ -281,6 +318,8 @@ def without(*names):
     (without("rises"), LR, "expected 'learning_rate_too_high', got"),
     (without("gap"), O, "expected 'overfitting', got 'healthy'"),
     (without("climb"), O, "expected 'overfitting', got"),
+    (without("leak"), LK, "leakage was not judged against the noise floor"),          # val < train / 2
+    (with_rules(leak=1.0), H, "expected 'healthy', got 'leakage_suspected'"),          # any val below the floor
     (with_rules(leak=0.7), H, "expected 'healthy', got 'leakage_suspected'"),
     (with_rules(leak=0.3), LK, "expected 'leakage_suspected', got 'healthy'"),
     (with_rules(gap=1.5), H, "expected 'healthy', got 'overfitting'"),
@@ -300,7 +339,7 @@ def test_a_mistake_loses_only_the_key_of_its_pattern_and_is_named(solution, lost
     hidden = results[(lost, True)].message
     assert hidden.startswith(f"{d._article(lost)} {lost} history"), hidden
     assert "loss [" not in hidden and "fires:" not in hidden and "got" not in hidden and "expected" not in hidden
-    assert "Looks like the " in hidden
+    assert "Looks like " in hidden
 
 
 def test_any_rise_as_overfitting_loses_the_healthy_key_and_never_values_inputs_or_strings():
@@ -327,19 +366,19 @@ def test_a_wrong_threshold_message_gives_the_numbers():
 
 # --------------------------------------------------------------------------- reading the input
 
-def first_val_key(history):
+def first_val_key(history, noise_floor):
     val = next(v for k, v in history.items() if k.startswith("val"))
-    return reference({"loss": history["loss"], "val_loss": val})
+    return reference({"loss": history["loss"], "val_loss": val}, noise_floor)
 
 
-def lists_only(history):
+def lists_only(history, noise_floor):
     history = {k: v.copy() for k, v in history.items()}            # tuples have no .copy()
-    return reference(history)
+    return reference(history, noise_floor)
 
 
-def first_values(history):
+def first_values(history, noise_floor):
     values = list(history.values())
-    return reference({"loss": values[0], "val_loss": values[1]})
+    return reference({"loss": values[0], "val_loss": values[1]}, noise_floor)
 
 
 @pytest.mark.parametrize("solution, words", [
@@ -365,8 +404,8 @@ def test_an_error_on_a_hidden_history_says_its_kind_not_its_text():
 # --------------------------------------------------------------------------- answers that are not answers
 
 def spelled(how):
-    def solution(history):
-        return how(reference(history))
+    def solution(history, noise_floor):
+        return how(reference(history, noise_floor))
     return solution
 
 
@@ -385,21 +424,21 @@ def test_an_answer_spelled_otherwise_costs_only_the_strings_key(how):
     ("overfit", "Looks like the answer is not one of the five strings"),
 ])
 def test_an_answer_that_is_no_pattern_is_told_what_to_return(answer, words):
-    results = results_of(lambda history: answer)
+    results = results_of(lambda history, noise_floor: answer)
     assert words in results[(H, False)].message, results[(H, False)].message
     hidden = results[(H, True)].message
     assert "'overfit'" not in hidden and "got" not in hidden and "int" not in hidden.split("(")[0], hidden
 
 
 def test_a_wrong_pattern_spelled_right_passes_the_strings_key():
-    results = results_of(lambda history: "healthy")
+    results = results_of(lambda history, noise_floor: "healthy")
     assert (S, False) not in failing(results) and (S, True) not in failing(results)
 
 
 def test_an_unwritten_exercise_is_reported_as_not_written():
     from autograder.selfcheck import format_report
 
-    def stub(history):
+    def stub(history, noise_floor):
         raise NotImplementedError("diagnose: follow the hint")
     results = run_exercise(NAME, InProcess({NAME: stub}))
     assert "NotImplementedError: diagnose:" in results[0].message

@@ -2,7 +2,7 @@
 import numpy as np
 
 
-def diagnose(history):
+def diagnose(history, noise_floor):
     L = np.asarray(history["loss"], dtype=float)
     V = np.asarray(history["val_loss"], dtype=float)
     n = len(L)
@@ -11,7 +11,7 @@ def diagnose(history):
         return "learning_rate_too_high"
     if L[1:].max() > L[0] or np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3:
         return "learning_rate_too_high"
-    if V[-t:].mean() < 0.5 * L[-t:].mean():
+    if V[-t:].mean() < 0.5 * noise_floor:
         return "leakage_suspected"
     if (np.argmin(V) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
         return "overfitting"

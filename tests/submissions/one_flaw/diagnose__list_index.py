@@ -5,7 +5,7 @@ lists and tuples have but NumPy arrays do not."""
 import math
 
 
-def diagnose(history):
+def diagnose(history, noise_floor):
     L, V = history["loss"], history["val_loss"]
     n = len(L)
     t = max(1, n // 3)
@@ -14,7 +14,7 @@ def diagnose(history):
     rises = sum(1 for i in range(n - 1) if L[i + 1] > 1.1 * L[i])
     if max(L[1:]) > L[0] or rises >= (n - 1) / 3:
         return "learning_rate_too_high"
-    if sum(V[-t:]) / t < 0.5 * sum(L[-t:]) / t:
+    if sum(V[-t:]) / t < 0.5 * noise_floor:
         return "leakage_suspected"
     if (V.index(min(V)) < n - t and V[-1] > 1.2 * min(V)) or V[-1] > 2 * L[-1]:
         return "overfitting"

@@ -4,7 +4,7 @@
 import numpy as np
 
 
-def diagnose(history):
+def diagnose(history, noise_floor):
     L = np.asarray(history["loss"], dtype=float)
     V = np.asarray(history["val_loss"], dtype=float)
     n = len(L)
@@ -15,7 +15,7 @@ def diagnose(history):
         return "learning_rate_too_high"
     if (np.argmin(V) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
         return "overfitting"
-    if V[-t:].mean() < 0.5 * L[-t:].mean():
+    if V[-t:].mean() < 0.5 * noise_floor:
         return "leakage_suspected"
     if L[-1] > 0.8 * L[0]:
         return "underfitting"

@@ -2,7 +2,7 @@
 import numpy as np
 
 
-def diagnose(history):
+def diagnose(history, noise_floor):
     loss = np.asarray(history["loss"], dtype=float).ravel()
     val = np.asarray(history["val_loss"], dtype=float).ravel()
     n = len(loss)
@@ -12,7 +12,7 @@ def diagnose(history):
     big_rises = np.count_nonzero(loss[1:] > 1.1 * loss[:-1])
     if np.max(loss[1:]) > loss[0] or 3 * big_rises >= n - 1:
         return "learning_rate_too_high"
-    if np.mean(val[-tail:]) < 0.5 * np.mean(loss[-tail:]):
+    if np.mean(val[-tail:]) < 0.5 * noise_floor:
         return "leakage_suspected"
     best = int(np.argmin(val))
     if (best < n - tail and val[-1] > 1.2 * val[best]) or val[-1] > 2 * loss[-1]:

@@ -1,0 +1,24 @@
+# expect: diagnose:healthy
+# says: the leakage_suspected rule fired where it does not hold
+"""diagnose, right except that it calls any validation loss below the noise floor leakage
+(mean(V[-t:]) < noise_floor, without the factor 0.5): an honest model can come in a little under an
+estimated floor by luck, and the chapter's rule asks for less than half of it."""
+import numpy as np
+
+
+def diagnose(history, noise_floor):
+    L = np.asarray(history["loss"], dtype=float)
+    V = np.asarray(history["val_loss"], dtype=float)
+    n = len(L)
+    t = max(1, n // 3)
+    if not (np.isfinite(L).all() and np.isfinite(V).all()):
+        return "learning_rate_too_high"
+    if L[1:].max() > L[0] or np.sum(L[1:] > 1.1 * L[:-1]) >= (n - 1) / 3:
+        return "learning_rate_too_high"
+    if V[-t:].mean() < noise_floor:
+        return "leakage_suspected"
+    if (np.argmin(V) < n - t and V[-1] > 1.2 * V.min()) or V[-1] > 2 * L[-1]:
+        return "overfitting"
+    if L[-1] > 0.8 * L[0]:
+        return "underfitting"
+    return "healthy"
