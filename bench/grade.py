@@ -100,7 +100,7 @@ def main() -> int:
     print(f"  {'the checks':<74} {one['checks']:6.2f}")
     print(f"  {'total':<74} {one['total']:6.2f}   (nbgrader: {nbgrader_one:.2f}, with one assert per exercise)")
     nine = single(CHAPTER_09)
-    print(f"\nGrading the chapter-09 notebook (six training runs in the chapter; only the exercise should run): "
+    print(f"\nGrading the chapter-09 notebook (seven training runs in the chapter; only the exercise should run): "
           f"{nine['graded']:.2f} s, {nine['graded'] / one['graded']:.2f}x the chapter-02 one ({one['graded']:.2f} s; "
           f"cells {nine['cells']:.2f} s vs {one['cells']:.2f} s)")
     with tempfile.TemporaryDirectory() as tmp:
