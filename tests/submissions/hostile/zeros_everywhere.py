@@ -21,3 +21,4 @@ class F1Score(keras.metrics.Metric):
     def update_state(self, y_true, y_pred, sample_weight=None): pass
     def result(self): return ops.convert_to_tensor(0.0)
     def reset_state(self): pass
+def decide(x_train, y_train, x_val, y_val, x_test, cost_fp, cost_fn): return np.zeros(len(x_test), dtype=int)
