@@ -162,7 +162,7 @@ def _values(problem, cost_fp, cost_fn, kind, ask):
         if c <= limit + 1e-12:
             return PASSED
         return Outcome(False, Problem.OTHER if ctx.hidden else Problem.VALUES, kind=kind, where=where,
-                       expected=Shown(f"an expected cost per row of at most {limit:.4f} on the held-out rows "
+                       expected=Shown(f"a cost per row of at most {limit:.4f} on the held-out rows "
                                 f"(the reference's {c_ref:.4f}, {rule} {c_triv:.4f})"),
                        got=Shown(f"{c:.4f}"),
                        advice="" if ctx.hidden else _rate_advice(float(mine.mean()), float(np.mean(expected))),
@@ -186,7 +186,7 @@ def _baseline(problem, cost_fp, cost_fn, kind):
         if c <= limit:
             return PASSED
         return Outcome(False, Problem.OTHER if ctx.hidden else Problem.VALUES, kind=kind, where=where,
-                       expected=Shown(f"an expected cost per row of at most {limit:.4f} ({BASELINE:.0%} below "
+                       expected=Shown(f"a cost per row of at most {limit:.4f} ({BASELINE:.0%} below "
                                 f"{rule}'s {c_triv:.4f})"), got=Shown(f"{c:.4f}"),
                        detail=f"{kind}: your decisions cost no less than {BASELINE:.0%} below the best trivial "
                               f"rule (always 0 or always 1) on the held-out rows")
