@@ -55,6 +55,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("08", "08_custom_losses_and_metrics", "Custom losses and metrics"),
     Chapter("09", "09_diagnosing_training", "Diagnosing training"),
     Chapter("10", "10_evaluating_and_calibrating", "Evaluating honestly and calibrating"),
+    Chapter("11", "11_capstone", "Capstone: a decision under costs"),
 )
 
 # The sentence every chapter-02 exercise ends with, property by property.
@@ -443,6 +444,20 @@ EXERCISES: tuple[Exercise, ...] = (
                      'one': 'a probability of exactly 1.0 goes in the last bin',
                      'n_bins': '`n_bins` sets the number of bins $B$',
                      'inputs': '`y_prob` of shape `(n,)` or `(n, 1)` (what `model.predict` gives)'}),
+    Exercise('decide', '11', points=10,
+             hint='Seed first (keras.utils.set_random_seed(0)). Standardise every input with x_train\'s mean and '
+             'standard deviation. Train a Dense(1, activation="sigmoid") model with binary crossentropy, '
+             'Adam(0.05), 10 epochs, batch_size=100 and class_weight={0: cost_fp, 1: cost_fn} divided by their '
+             'mean. On x_val, compute the expected cost (cost_fp*FP + cost_fn*FN) / n of each threshold '
+             '0.01, 0.02, ..., 0.99 and keep the cheapest; return (probabilities on x_test > it) as 0/1 ints.',
+             equals='decisions whose expected cost on held-out rows is close to the reference rule\'s '
+             '(class weights from the costs, threshold chosen on validation)',
+             reference='answer_key.capstone.decide',
+             checks='capstone.decide_checks',
+             states={'values': 'save at least 85% of what the reference saves',
+                     'beats-baseline': 'at least 15% below the cost of the better trivial rule',
+                     'cost-sensitive': 'at least 5% more of the rows must be decided 1',
+                     'per-row': 'the same decisions for those rows (at most 2% may differ)'}),
 )
 
 

@@ -22,3 +22,4 @@ class F1Score(keras.metrics.Metric):
     def result(self): return ops.convert_to_tensor(0.0)
     def reset_state(self): pass
 def expected_calibration_error(y_true, y_prob, n_bins=10): return 0.0
+def decide(x_train, y_train, x_val, y_val, x_test, cost_fp, cost_fn): return np.zeros(len(x_test), dtype=int)
