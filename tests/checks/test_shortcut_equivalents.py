@@ -73,9 +73,10 @@ BUILDING_BLOCKS = {
                             "tensorflow.compat.v1.losses.compute_weighted_loss": WEIGHTED_MEAN},
     "reduce_loss": {"keras.metrics.Mean": WEIGHTED_MEAN, "keras.metrics.Sum": WEIGHTED_SUM, **INNER_PRODUCTS},
 }
-# Exercises no library answers: their answers are words (diagnose) or need an argument no library has
-# (WeightedMSE's high_penalty); a test checks that no other exercise is left out.
-NO_SAMPLES = {"diagnose", "WeightedMSE"}
+# Exercises no library answers: their answers are words (diagnose), need an argument no library has
+# (WeightedMSE's high_penalty) or are a whole procedure graded by its outcome (decide: train, choose a
+# threshold on validation, decide); a test checks that no other exercise is left out.
+NO_SAMPLES = {"diagnose", "WeightedMSE", "decide"}
 
 
 # --------------------------------------------------------------------------- reproducing an answer
