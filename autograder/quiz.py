@@ -103,10 +103,18 @@ def renderer_script(element_id: str) -> str:
             f"window.CourseQuiz.render(document.getElementById({json.dumps(element_id)}));\n")
 
 
-def show_quiz(questions: list[dict]) -> None:
-    """Display `questions` (jupyterquiz's format), each with its options in its seeded order."""
-    from IPython.display import HTML, Javascript, display
+def quiz_outputs(questions: list[dict]) -> list[dict]:
+    """The two outputs of a quiz, as MIME bundles: the container (HTML only) and the renderer
+    (JavaScript only). Neither has a text/plain twin, so where the site drops the script nothing
+    is left in its place (IPython's own `Javascript` object would leave its repr as text)."""
     prepared = [shuffled(_checked(q)) for q in questions]
     element_id = quiz_id(prepared, next(_counter))
-    display(HTML(quiz_html(prepared, element_id)))
-    display(Javascript(renderer_script(element_id)))
+    return [{"text/html": quiz_html(prepared, element_id)},
+            {"application/javascript": renderer_script(element_id)}]
+
+
+def show_quiz(questions: list[dict]) -> None:
+    """Display `questions` (jupyterquiz's format), each with its options in its seeded order."""
+    from IPython.display import display
+    for bundle in quiz_outputs(questions):
+        display(bundle, raw=True)

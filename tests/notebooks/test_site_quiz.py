@@ -36,6 +36,11 @@ def test_every_quiz_cell_makes_one_quiz_on_its_page_with_its_own_id(built):
         assert "show_quiz(" not in visible_text(page_html(stem))
 
 
+def test_no_page_shows_the_text_of_a_python_object_in_place_of_a_quiz_script(built):
+    shown = {stem: visible_text(page_html(stem)).count("IPython.core.display") for stem in toc_chapters()}
+    assert {stem: n for stem, n in shown.items() if n} == {}
+
+
 def test_quiz_cells_use_show_quiz_not_display_quiz():
     # jupyterquiz's display_quiz names its element from the global random state, which the chapters reseed.
     for stem in toc_chapters():

@@ -92,3 +92,8 @@ def test_an_installed_course_package_carries_every_folder_it_reads():
             if file.is_file():
                 assert any(file.match(f"{folder.parent.name}/{glob}") for glob in data), \
                     f"{file.relative_to(root.parent)} would not be installed"
+
+
+def test_a_quiz_is_an_html_output_and_a_script_output_with_no_text_twin():
+    bundles = quiz.quiz_outputs([question()])
+    assert [sorted(b) for b in bundles] == [["text/html"], ["application/javascript"]]
