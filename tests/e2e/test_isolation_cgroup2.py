@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import gone
 
 from autograder import cgroups
 
@@ -61,16 +62,6 @@ def group_of(pid: int) -> str:
     return cgroups.own_v2_group(Path(f"/proc/{pid}/cgroup").read_text())
 
 
-def gone(pid: int, within=5.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                return True
-        except OSError:
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import gone
 
 from autograder import cgroups, isolation
 from autograder.sandbox import Zygote
@@ -41,16 +42,6 @@ def ask(child, name):
     return int(reply["value"])
 
 
-def gone(pid, within=5.0):
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                return True
-        except OSError:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 # --------------------------------------------------------------------------- no namespaces: uid and cgroup
