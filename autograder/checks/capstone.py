@@ -105,12 +105,19 @@ def _where(problem, cost_fp, cost_fn, rows=None):
 
 def read_decisions(got, rows, kind, where):
     """(decisions as a bool array of `rows`, None) or (None, a failed Outcome saying what came back)."""
-    arr = np.asarray(got)
+    try:
+        arr = np.asarray(got)
+        if arr.size == rows:
+            flat = arr.reshape(-1).astype(np.float64)
+    except (ValueError, TypeError, OverflowError):
+        return None, Outcome(False, Problem.TYPE, kind=kind, where=where,
+                             expected=Shown(f"one decision, 0 or 1, per row of x_test ({rows},)"),
+                             got=Shown("something that is not an array of numbers"),
+                             detail="return a NumPy array (or a list) with one decision, 0 or 1, per row of x_test")
     if arr.size != rows:
         return None, Outcome(False, Problem.SHAPE, kind=kind, where=where,
                              expected=Shown(f"one decision per row of x_test ({rows},)"), got=arr.shape,
                              detail=f"expected one decision per row of x_test, {rows} of them")
-    flat = arr.reshape(-1).astype(np.float64)
     if not np.isin(flat, (0.0, 1.0)).all():
         return None, Outcome(False, Problem.TYPE, kind=kind, where=where, expected=Shown("decisions, each 0 or 1"),
                              got=Shown(f"values such as {flat[~np.isin(flat, (0.0, 1.0))][:3].round(4).tolist()}"),
