@@ -94,7 +94,7 @@ def test_the_self_check_on_the_site_says_it_ran_the_reference_solutions(built):
     for stem in toc_chapters():
         cells = solution(stem).cells
         assert "self_check(" in cells[-1].source
-        assert cells[-2].cell_type == "markdown" and "reference solutions" in cells[-2].source
+        assert cells[-2].cell_type == "markdown" and "ran the reference solution" in cells[-2].source
 
 
 def test_chapter_pages_link_only_to_pages_that_exist(built):
