@@ -141,12 +141,12 @@ def _rate_advice(mine, ref):
 # =========================================================================== the checks
 
 def _asker(memo):
-    """ctx.learner("call", ...), each distinct question asked once per target: the checks of one build share
-    problems (the values check's call is also the cost-sensitive check's dearer one and the per-row check's
-    whole x_test), so a learner's model is trained as few times as the checks need."""
+    """ctx.learner("call", ...), each distinct question asked once: the checks of one build share problems
+    (the values check's call is also the cost-sensitive check's dearer one and the per-row check's whole
+    x_test), so a learner's model is trained as few times as the checks need. Keyed by the target the
+    checks are given (the runner gives every check of a pass the same one), so answers never cross targets."""
     def ask(ctx: Context, key, args):
-        target = getattr(ctx.target, "target", ctx.target)          # the submission behind a Withheld view
-        slot = (id(target), id(args[0]), key)
+        slot = (id(ctx.target), id(args[0]), key)
         if slot not in memo:
             memo[slot] = ctx.learner("call", args=args)
         return memo[slot]
