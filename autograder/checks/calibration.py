@@ -30,11 +30,11 @@ seed (the confidence slip: values, edges, one, n_bins, inputs; the unweighted me
 """
 from __future__ import annotations
 
-import functools
 
 import numpy as np
 
 from . import Case, Check, Context, compare, first_failure, guarded
+from .bounded import bounded
 
 NAME = "expected_calibration_error"
 RTOL, ATOL = 1e-7, 1e-10               # float64 inputs
@@ -198,20 +198,7 @@ def _inputs_attempt(rng, form):
 
 
 def _bounded(rng, attempt, *args):
-    for _ in range(TRIES):
-        found = attempt(rng, *args)
-        if found is not None:
-            return found
-    return _fixed(attempt.__name__, args)
-
-
-@functools.lru_cache(maxsize=None)
-def _fixed(attempt, args):
-    fixed, make = np.random.default_rng(20261203), globals()[attempt]
-    while True:
-        found = make(fixed, *args)
-        if found is not None:
-            return found
+    return bounded(rng, attempt, args, TRIES, fallback_seed=20261203)
 
 
 # =========================================================================== the checks

@@ -32,11 +32,11 @@ fixed generator instead (the same set whatever the seed).
 """
 from __future__ import annotations
 
-import functools
 
 import numpy as np
 
 from . import PASSED, Check, Context, Outcome, Problem, compare, first_failure, guarded
+from .bounded import bounded
 
 NAME = "threshold_for_recall"
 RTOL, ATOL = 1e-5, 1e-6
@@ -193,21 +193,8 @@ def _core_shows(a, part):
 
 def _bounded(rng, attempt, *args):
     """One set from `attempt(rng, *args)` (None when a draw is rejected), or after TRIES rejections the fixed
-    set the same attempt draws from a fixed generator."""
-    for _ in range(TRIES):
-        case = attempt(rng, *args)
-        if case is not None:
-            return case
-    return dict(_fixed(attempt.__name__, args))
-
-
-@functools.lru_cache(maxsize=None)
-def _fixed(attempt, args):
-    fixed, make = np.random.default_rng(20261122), globals()[attempt]
-    while True:                             # deterministic, and short (tested)
-        case = make(fixed, *args)
-        if case is not None:
-            return case
+    set the same attempt draws from a fixed generator (a copy: the cached set is shared)."""
+    return dict(bounded(rng, attempt, args, TRIES, fallback_seed=20261122))
 
 
 def _random_attempt(rng, monotone, part):
