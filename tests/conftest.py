@@ -9,6 +9,10 @@ Under pytest-xdist (`make test` runs `-n 2 --dist loadscope`) the work is handed
 a test file, whose tests stay on one worker so its module fixtures run once, or, in the files of
 SPLIT_BY_PARAMETER, one parameter of that file (a chapter, a corpus file), so that a long file
 spreads over both workers; the website's files share one unit (tests/tiers.py).
+
+Headless Chromium is one browser per process (`chromium`): Playwright's sync API cannot be started
+a second time while a first is still open in the same process, and a worker may run the website's
+files and the class report's.
 """
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from tiers import TIERS, tier_of, work_unit
 
 TESTS = Path(__file__).resolve().parent
 SUBMISSIONS = TESTS / "submissions"
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -50,3 +55,17 @@ def pytest_collection_modifyitems(config, items):
 def submissions_dir() -> Path:
     """tests/submissions: ch02/ (correct and buggy answers), hostile/, reference/."""
     return SUBMISSIONS
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright, shared by every test of this process."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (`apt-get install chromium`; .ci/run does it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()

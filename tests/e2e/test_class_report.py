@@ -4,7 +4,8 @@ A small chapter 05 class is graded ONCE: two full-marks submissions, two with th
 with float keys, two with a focal-loss flaw, the unanswered learner notebook and a file that is not a
 notebook. The report must name the inverted weights with their count, list what was not graded, and
 read well in headless Chromium at laptop (1280 px) and phone (390 px) width: nothing wider than the
-screen, no request for anything, and no critical or serious axe-core violation. Screenshots of both
+screen, no request for anything, and no critical or serious axe-core violation (Chromium is the
+session's shared browser: tests/conftest.py). Screenshots of both
 widths go to $CLASSREPORT_SHOTS when it is set (to look at them), else to a temporary folder.
 """
 import csv
@@ -20,7 +21,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "tests" / "submissions"
-CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -82,18 +82,6 @@ def test_report_csv_has_a_row_for_each_check_of_the_chapter(out):
     assert [(r["exercise"], r["key"], r["hidden"]) for r in rows if (r["exercise"], r["key"], r["hidden"]) in expected] \
         == [(r["exercise"], r["key"], r["hidden"]) for r in rows] and len(rows) == len(expected)
     assert {r["n"] for r in rows} == {"8"}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (`apt-get install chromium`)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", params=list(WIDTHS))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import chapter_runs
-from website import CHROMIUM, HTML, LAPTOP, PHONE, build_book, toc_chapters
+from website import HTML, LAPTOP, PHONE, build_book, toc_chapters
 
 
 @pytest.fixture(scope="session")
@@ -39,19 +39,6 @@ def site_url(built):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def chromium(site_url):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (`apt-get install chromium`; .ci/run does it)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 def _page(chromium, site_url, viewport):

@@ -72,3 +72,11 @@ def test_the_website_test_files_are_one_work_unit():
     assert work_unit("tests/notebooks/test_book.py::test_x") == SITE
     assert work_unit("tests/notebooks/test_site_layout.py::test_y[a]") == SITE
     assert work_unit("tests/notebooks/test_chapters.py::test_z[02_x-cell1]") != SITE
+
+
+def test_chromium_is_started_in_one_place_so_a_worker_can_run_every_browser_test():
+    """Playwright's sync API cannot start twice in one process while the first is open: a worker
+    that ran the website's files and then the class report's errored (CI, 2026-12-03)."""
+    starts = sorted(str(p.relative_to(TESTS)) for p in TESTS.rglob("*.py")
+                    if "sync_playwright()" in p.read_text() and p.name != "test_tiers.py")
+    assert starts == ["conftest.py"]
