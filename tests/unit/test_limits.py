@@ -17,3 +17,9 @@ def test_a_call_limit_larger_than_the_allowance_wins():
 
 def test_a_name_that_is_no_exercise_gets_the_call_limit():
     assert Limits(call=7).call_for("helper") == 7
+
+
+def test_the_capstones_text_states_its_allowance():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "solutions" / "11_capstone.ipynb").read_text()
+    assert f"A call may take at most {exercises.exercise('decide').call_seconds} seconds" in text
