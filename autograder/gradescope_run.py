@@ -9,7 +9,8 @@ such file is graded; among several, the one named like the chapter's learner not
 (`05_imbalanced_data.ipynb`, any case) if exactly one is, else none, and the message lists what was
 uploaded. A notebook whose kernel is not Python is not run. Grading is `grade.grade_many` on that one file
 and the result is `report.gradescope`'s, with the learner's words on what was graded first, and, when the
-submission could not be isolated, a hidden test (0 points, instructors only) saying so. Every case the
+submission could not be isolated or the container has less memory than a fair grade needs, a hidden test
+(0 points, instructors only) saying so. Every case the
 grader foresees gets a written result with score 0 and the reason; anything else (a bug, a missing seed)
 is a traceback on stdout, which Gradescope shows instructors only, and exit status 1, on which
 run_autograder writes its fallback result.
@@ -29,7 +30,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import exercises, isolation, seed as seeds, weights
+from . import exercises, isolation, memory_limit, seed as seeds, weights
 from .gradescope import CONFIG, SEED, WEIGHTS, Config
 from .submission import UnreadableSubmission, is_python, kernel_language, read_bytes
 from .verdict import Problem, neutral
@@ -39,6 +40,11 @@ MAX_ENTRIES = 2000            # files and folders looked at in the upload
 MAX_DEPTH = 6                 # folders below ROOT/submission
 LISTED = 20                   # names listed in a message
 ISOLATION_TEST = "Isolation (instructors only)"
+MEMORY_TEST = "Memory (instructors only)"
+# Below this, a correct submission can lose points: measured with bench/gradescope_limits.py, the capstone's
+# full-marks submission scored 2/10 after 522 s at 768 MB and 0.5 CPU (the grader alone needs ~740 MB), and
+# 10/10 in 19 s at 1 GB and 1 CPU, 35 s at 1.5 GB and 0.5 CPU.
+ENOUGH_MEMORY = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,19 @@ def isolation_test(mode: isolation.Mode) -> dict:
             "extra_data": {"grader": "isolation", "isolated": False, "user": mode.user}}
 
 
+def memory_test(limit: int | None) -> dict | None:
+    """The hidden test that tells instructors the container's memory is below what a fair grade needs
+    (None when it is enough, or unknown)."""
+    if limit is None or limit >= ENOUGH_MEMORY:
+        return None
+    return {"name": MEMORY_TEST, "score": 0, "max_score": 0, "status": "failed", "visibility": "hidden",
+            "output": f"This container may use {limit >> 20} MB of memory. The grader alone needs about 740 MB, and "
+                      "below 1 GB a correct submission can lose points or run out of time (measured: the capstone's "
+                      "full-marks submission scored 2/10 after 522 s at 768 MB). In the assignment's settings set "
+                      "1.5 GB of memory and 1 CPU, then regrade.",
+            "output_format": "text", "extra_data": {"grader": "memory", "limit_mb": limit >> 20}}
+
+
 def not_graded(config: Config, message: str, seed: int, overrides) -> dict:
     """results.json of a submission that was not graded: every check at 0, the learner's message first."""
     from .grade import zero_results            # every check at its weight, scored 0 (as an unreadable file)
@@ -204,6 +223,7 @@ def run(root: Path) -> dict:
     else:
         mode = isolation.detect()
     extra = [] if mode.isolated else [isolation_test(mode)]
+    extra += [t for t in [memory_test(memory_limit.limit())] if t]
     for test in extra:
         print(test["output"])
 

@@ -251,3 +251,14 @@ def test_a_config_naming_weights_without_a_file_builds_nothing(tmp_path):
     with pytest.raises(gradescope.BuildError):
         gradescope.build(tmp_path / "a.zip", Config("05", weights=True), "seed")
     assert not (tmp_path / "a.zip").exists()
+
+
+def test_a_container_with_less_than_a_gigabyte_gets_a_hidden_memory_test():
+    test = gradescope_run.memory_test(768 << 20)
+    assert test["visibility"] == "hidden" and test["max_score"] == 0 and "768 MB" in test["output"]
+    assert "1.5 GB" in test["output"]
+
+
+@pytest.mark.parametrize("limit", [None, 1 << 30, 1536 << 20])
+def test_enough_or_unknown_memory_adds_no_test(limit):
+    assert gradescope_run.memory_test(limit) is None
